@@ -1,0 +1,47 @@
+"""One exception type that carries every problem found, each with file, line and field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A single defect in the data, located as precisely as the reader could."""
+
+    path: str
+    line: int
+    message: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        field = f" [{self.field}]" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class AtlasError(Exception):
+    """A user-facing error (bad input, unknown id, missing file): one line, no traceback."""
+
+
+class ValidationError(AtlasError):
+    """Raised when data records are invalid; holds *all* problems, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def rel(path: Path | str, root: Path | None = None) -> str:
+    """Show a path relative to *root* (or the working directory) when possible."""
+    p = Path(path)
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return str(p.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(p)
