@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
+import shapely.ops
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import AtlasError
 from geo.geometry import Built, build_all, load_basemap, north_region
-from geo.measure import area_km2
+from geo.measure import area_km2, distance_km
 from geo.records import Atlas, Line
 
 
@@ -27,9 +28,16 @@ class SideChange:
     name: str
     before: str  # side relative to line A
     after: str  # side relative to line B
+    uncertain: bool = False  # the place lies within the combined precision of a line
 
-    def to_json(self) -> dict[str, str]:
-        return {"id": self.id, "name": self.name, "from": self.before, "to": self.after}
+    def to_json(self) -> dict[str, str | bool]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "from": self.before,
+            "to": self.after,
+            "uncertain": self.uncertain,
+        }
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,15 @@ def _region(atlas: Atlas, built: Built, line: Line, land: BaseGeometry) -> BaseG
     if built.divider is not None:
         return land.intersection(north_region(built.divider, line.theater))
     return land.intersection(built.geometry)
+
+
+def distance_to_km(geom: BaseGeometry, lon: float, lat: float) -> float:
+    """Ground distance from a point to the nearest point of *geom* (0 inside a zone)."""
+    pt = Point(lon, lat)
+    if geom.geom_type.endswith("Polygon") and geom.covers(pt):
+        return 0.0
+    nearest = shapely.ops.nearest_points(geom, pt)[0]
+    return distance_km(lon, lat, nearest.x, nearest.y)
 
 
 def side_of(atlas: Atlas, line_id: str, lon: float, lat: float) -> str:
@@ -111,7 +128,12 @@ def compare(atlas: Atlas, a: str, b: str) -> Comparison:
         sa = side_of(atlas, a, place.lon, place.lat)
         sb = side_of(atlas, b, place.lon, place.lat)
         if sa != sb:
-            changes.append(SideChange(place.id, place.name, sa, sb))
+            near = any(
+                distance_to_km(built[lid].geometry, place.lon, place.lat)
+                <= atlas.lines[lid].precision_km + place.precision_km
+                for lid in (a, b)
+            )
+            changes.append(SideChange(place.id, place.name, sa, sb, near))
     return Comparison(
         a=a,
         b=b,
