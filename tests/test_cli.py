@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import DATA_DIR, REPO_ROOT, require_corpus
 
 

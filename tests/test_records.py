@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA_DIR, require_corpus
 
+from conftest import DATA_DIR, require_corpus
 from geo import Atlas, validate
 from geo.cables import read_cable_file
 from geo.records import MAX_EVIDENCE_WORDS
