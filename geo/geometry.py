@@ -10,6 +10,7 @@ A recipe is data (see ``data/README.md``); the builders here are small and compo
 * ``circle`` -- a disc of km around a place, clipped to land;
 * ``zone`` -- admin-1 units, buffered hulls of places, corridors along roads (places
   joined and buffered), and sub-recipes, unioned;
+* ``polygon`` -- a zone through places in order (refused if it crosses itself);
 * ``same_as`` -- the shape of another record (one shape claimed by two parties).
 
 Every line also gets a *divider*: the unclipped line extended west and east beyond the
@@ -207,6 +208,17 @@ class _Builder:
         zone = buffer_km(self.point(spec["place"]), float(spec["km"]))
         return self._clip_zone(zone, spec, key), None
 
+    def polygon(self, spec: Mapping[str, Any], key: str) -> tuple[BaseGeometry, None]:
+        """A zone drawn through places in order; it must not cross itself."""
+        pts = [self.point(pid) for pid in spec["via"]]
+        if len(pts) < 3:
+            raise self.fail(key, "a polygon needs at least three places")
+        poly = Polygon([(p.x, p.y) for p in pts])
+        if not poly.is_valid:
+            reason = shapely.is_valid_reason(poly)
+            raise self.fail(key, f"the polygon through {spec['via']} is not valid: {reason}")
+        return self._clip_zone(poly, spec, key), None
+
     def zone(self, spec: Mapping[str, Any], key: str) -> tuple[BaseGeometry, None]:
         parts: list[BaseGeometry] = []
         for unit in spec.get("units", []) or []:
@@ -247,6 +259,7 @@ _RECIPES: dict[str, Any] = {
     "buffer": _Builder.buffer,
     "circle": _Builder.circle,
     "zone": _Builder.zone,
+    "polygon": _Builder.polygon,
     "same_as": _Builder.same_as,
 }
 

@@ -21,8 +21,8 @@ DENSIFY_DEG = 0.01
 
 def length_km(geom: BaseGeometry) -> float:
     """Geodesic length of the linear parts of *geom*, in km."""
-    if geom.is_empty:
-        return 0.0
+    if geom.is_empty or geom.length == 0.0:
+        return 0.0  # also a degenerate line of repeated points, which segmentize refuses
     dense = shapely.segmentize(geom, DENSIFY_DEG)
     return float(GEOD.geometry_length(dense)) / 1000.0
 

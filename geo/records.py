@@ -42,7 +42,7 @@ PLACE_KINDS = (
     "waypoint",
 )
 CONFIDENCE = ("high", "medium", "low")
-RECIPES = ("parallel", "route", "border", "buffer", "zone", "circle", "same_as")
+RECIPES = ("parallel", "route", "border", "buffer", "zone", "circle", "polygon", "same_as")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 CABLE_ID_RE = re.compile(r"^[0-9]+$|^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9-]+$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})([~?%]?)$")
