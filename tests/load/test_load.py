@@ -1,0 +1,87 @@
+"""Many viewers at once: 30 concurrent sessions on loopback, bounded in count and time.
+
+Each virtual viewer opens the app with deep links as a browser tab would (a new session per
+page load: theater switches and line selections), and checks that every run finishes with no
+exception. Memory per open session is measured from the server's RSS. The test asserts
+correctness and bounded memory, not speed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from pathlib import Path
+
+import pytest
+from apprunner import running_app
+
+from conftest import DATA_DIR
+from geo import load_atlas
+
+from .wsclient import RunResult, StreamlitSession
+
+VIEWERS = 30
+LOADS_PER_VIEWER = 3
+MAX_SECONDS = 240  # a hard bound on the whole exercise
+
+
+def _queries(seed: int) -> list[str]:
+    atlas = load_atlas(DATA_DIR)
+    rng = random.Random(seed)
+    out = []
+    for _ in range(LOADS_PER_VIEWER):
+        theater = rng.choice(["korea", "indochina"])
+        line = rng.choice([ln.id for ln in atlas.lines_in(theater)])
+        out.append(f"theater={theater}&line={line}")
+    return out
+
+
+async def _viewer(port: int, seed: int, hold: asyncio.Event, opened: list[int]) -> list[RunResult]:
+    results = []
+    queries = _queries(seed)
+    async with StreamlitSession(port) as first:
+        results.append(await first.run(queries[0]))
+        opened.append(seed)
+        await hold.wait()  # keep this session open while memory is measured
+    for q in queries[1:]:
+        async with StreamlitSession(port) as s:
+            results.append(await s.run(q))
+    return results
+
+
+@pytest.mark.load
+def test_thirty_concurrent_sessions(tmp_path: Path) -> None:
+    with running_app(tmp_path) as app:
+
+        async def main() -> tuple[list[list[RunResult]], int, int]:
+            async with StreamlitSession(app.port) as warm:  # build the atlas once, first
+                await warm.run("theater=korea")
+            base = app.rss_kib()
+            hold = asyncio.Event()
+            opened: list[int] = []
+            tasks = [
+                asyncio.create_task(_viewer(app.port, i, hold, opened)) for i in range(VIEWERS)
+            ]
+            while len(opened) < VIEWERS:
+                await asyncio.sleep(0.2)
+                for t in tasks:
+                    if t.done() and t.exception():
+                        raise t.exception()  # type: ignore[misc]
+            with_sessions = app.rss_kib()
+            hold.set()
+            return await asyncio.gather(*tasks), base, with_sessions
+
+        runs, base, loaded = asyncio.run(asyncio.wait_for(main(), MAX_SECONDS))
+        flat = [r for viewer in runs for r in viewer]
+        assert len(flat) == VIEWERS * LOADS_PER_VIEWER
+        assert [r for r in flat if r.exceptions] == []
+        assert all(r.elements > 10 for r in flat)  # each run drew the page
+        per_session_mib = (loaded - base) / VIEWERS / 1024
+        slowest = max(r.seconds for r in flat)
+        print(
+            f"\nRSS {base / 1024:.0f} MiB idle, {loaded / 1024:.0f} MiB with {VIEWERS} sessions: "
+            f"{per_session_mib:.1f} MiB per session; slowest run {slowest:.1f} s"
+        )
+        # A session holds its widgets' state and a rendered map, not its own copy of the atlas.
+        assert per_session_mib < 25
+        assert app.process.poll() is None  # still serving
