@@ -106,7 +106,9 @@ def style_for(line: Line, *, highlight: bool = False) -> dict[str, Any]:
 
 
 def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Escape for HTML *and* for the JS template literals folium wraps tooltips in."""
+    out = html.escape(str(text), quote=True)
+    return out.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
 def popup_html(atlas: Atlas, line: Line) -> str:
