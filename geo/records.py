@@ -672,15 +672,21 @@ def _check_recipe(atlas: Atlas, ln: Line, geom: Mapping[str, Any], problems: lis
 
 
 def validate(data_dir: Path | str = DATA_DIR) -> list[Problem]:
-    """All problems in the data (empty when valid); also builds every geometry."""
+    """All problems in the data (empty when valid); also builds every geometry and story."""
     try:
         atlas = load_atlas(data_dir)
     except ValidationError as exc:
         return exc.problems
     from geo.geometry import build_all
+    from geo.stories import load_stories
 
+    problems: list[Problem] = []
     try:
         build_all(atlas)
     except ValidationError as exc:
-        return exc.problems
-    return []
+        problems.extend(exc.problems)
+    try:
+        load_stories(atlas)
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+    return sorted(problems)
