@@ -93,7 +93,7 @@ def build_basemap(
     for theater, bbox in THEATER_BBOX.items():
         frame = box(*bbox)
         for row in world.itertuples():
-            clipped = shapely.intersection(row.geometry, frame)
+            clipped = _polygonal(shapely.intersection(row.geometry, frame))
             if clipped.is_empty or clipped.area < 1e-6:
                 continue
             raw_geoms[row.iso_a3] = shapely.union(raw_geoms.get(row.iso_a3, clipped), clipped)
@@ -132,7 +132,7 @@ def build_basemap(
         props = feat["properties"]
         if props.get("adm0_a3") not in ADMIN1_COUNTRIES:
             continue
-        geom = shapely.make_valid(shapely.geometry.shape(feat["geometry"]))
+        geom = _polygonal(shapely.make_valid(shapely.geometry.shape(feat["geometry"])))
         name = props.get("name_en") or props["name"]
         code = ADMIN1_CODE_FIXES.get((props["iso_3166_2"], name), props["iso_3166_2"])
         units.append(
@@ -163,6 +163,15 @@ def build_basemap(
         "versions": versions,
         "bytes": sizes,
     }
+
+
+def _polygonal(geom: Any) -> Any:
+    """Only the polygons of a clip result (clipping can leave stray lines and points)."""
+    import shapely
+
+    parts = shapely.get_parts(geom)
+    polys = [p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(polys) if polys else shapely.Polygon()
 
 
 def _simplify(geom: Any) -> dict[str, Any]:

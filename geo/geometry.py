@@ -60,13 +60,13 @@ def load_basemap(data_dir: Path) -> Basemap:
     per_theater: dict[tuple[str, str], BaseGeometry] = {}
     for f in read_geojson(base / "countries.geojson")["features"]:
         iso, theater = f["properties"]["iso_a3"], f["properties"]["theater"]
-        g = shapely.make_valid(shape(f["geometry"]))
+        g = _polygons_only(shapely.make_valid(shape(f["geometry"])))
         per_theater[(theater, iso)] = g
         countries[iso] = shapely.union(countries[iso], g) if iso in countries else g
     units: dict[str, BaseGeometry] = {}
     names: dict[str, str] = {}
     for f in read_geojson(base / "admin1.geojson")["features"]:
-        units[f["id"]] = shapely.make_valid(shape(f["geometry"]))
+        units[f["id"]] = _polygons_only(shapely.make_valid(shape(f["geometry"])))
         names[f["id"]] = f["properties"]["name"]
     borders = {
         f["id"]: shape(f["geometry"]) for f in read_geojson(base / "borders.geojson")["features"]

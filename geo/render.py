@@ -141,6 +141,53 @@ class MapOptions:
     height: str = "100%"
     center: tuple[float, float] | None = None
     zoom: int | None = None
+    popups: bool = True  # folium popups; the app shows a side panel instead
+    legend: bool = True
+    legend_open: bool = True
+    fit: str | None = None  # "lines" (all shown records) or "selected"
+    marker: tuple[float, float, str] | None = None  # (lat, lon, label) of a place to point at
+
+
+#: Display-only generalisation of the land (the measures use the full basemap): the
+#: countries the lines divide keep ~400 m detail, their neighbours (context only) ~1.5 km.
+LAND_DISPLAY_DEG = 0.004
+CONTEXT_DISPLAY_DEG = 0.015
+SHAPE_DISPLAY_DEG = 0.001  # zones and bands drawn over the land, ~100 m
+PRIMARY_COUNTRIES = frozenset({"KOR", "PRK", "VNM", "LAO", "KHM"})
+LAND_MIN_AREA_DEG2 = 0.0002  # islets under ~2 km² are left out of the display
+DISPLAY_DECIMALS = 4  # ~10 m
+
+
+@lru_cache(maxsize=8)
+def land_feature_collection(data_dir: Path, theater: str) -> dict[str, Any]:
+    """The theater's land as a small GeoJSON for display (cached per process)."""
+    base = load_basemap(data_dir)
+    features = []
+    for (t, iso), geom in sorted(base.country_theater.items()):
+        if t != theater:
+            continue
+        parts = [p for p in shapely.get_parts(geom) if p.area >= LAND_MIN_AREA_DEG2]
+        tolerance = LAND_DISPLAY_DEG if iso in PRIMARY_COUNTRIES else CONTEXT_DISPLAY_DEG
+        simple = shapely.simplify(shapely.union_all(parts), tolerance, preserve_topology=True)
+        simple = shapely.set_precision(simple, 10**-DISPLAY_DECIMALS)
+        features.append(
+            {"type": "Feature", "properties": {"iso": iso}, "geometry": _mapping(simple)}
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _display(geom: Any) -> Any:
+    """Zones are generalised to ~100 m for display; lines are drawn as built."""
+    if geom.geom_type.endswith("Polygon"):
+        return shapely.simplify(geom, SHAPE_DISPLAY_DEG, preserve_topology=True)
+    return geom
+
+
+def _mapping(geom: Any, decimals: int | None = None) -> dict[str, Any]:
+    if decimals is not None:
+        geom = shapely.set_precision(geom, 10**-decimals)
+    out: dict[str, Any] = json.loads(json.dumps(mapping(geom)))
+    return out
 
 
 def build_map(atlas: Atlas, options: MapOptions) -> folium.Map:
@@ -162,17 +209,13 @@ def build_map(atlas: Atlas, options: MapOptions) -> folium.Map:
     if options.online_tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", show=True).add_to(m)
 
-    base = load_basemap(atlas.data_dir)
-    land = folium.FeatureGroup(name="Land (Natural Earth)", control=False)
-    for (theater, iso), geom in base.country_theater.items():
-        if theater != options.theater:
-            continue
-        folium.GeoJson(
-            mapping(geom),
-            style_function=lambda _f: COUNTRY_STYLE,
-            interactive=False,
-            name=iso,
-        ).add_to(land)
+    land = folium.GeoJson(
+        land_feature_collection(atlas.data_dir, options.theater),
+        name="Land (Natural Earth)",
+        style_function=lambda _f: COUNTRY_STYLE,
+        interactive=False,
+        control=False,
+    )
     land.add_to(m)
 
     built = build_all(atlas)
@@ -182,38 +225,52 @@ def build_map(atlas: Atlas, options: MapOptions) -> folium.Map:
         lines = [ln for ln in lines if ln.id in wanted]
     groups: dict[str, folium.FeatureGroup] = {}
     halos = folium.FeatureGroup(name="Uncertainty (± precision)", show=options.halo)
+    zone_layers: list[folium.GeoJson] = []
+    reference_layers: list[folium.GeoJson] = []
     for line in sorted(lines, key=lambda ln: (ln.status == "reference", ln.date_iso, ln.id)):
         key = _group_name(line)
         if key not in groups:
             groups[key] = folium.FeatureGroup(name=key)
         geom = built[line.id].geometry
         props = {"id": line.id, "title": line.title, "status": line.status}
-        feature = {"type": "Feature", "id": line.id, "properties": props, "geometry": mapping(geom)}
+        feature = {
+            "type": "Feature",
+            "id": line.id,
+            "properties": props,
+            "geometry": _mapping(_display(geom), 5),
+        }
         style = style_for(line, highlight=line.id == options.selected)
-        folium.GeoJson(
+        popup = folium.Popup(popup_html(atlas, line), max_width=380) if options.popups else None
+        layer = folium.GeoJson(
             feature,
             name=line.id,
             style_function=lambda _f, s=style: s,
             highlight_function=lambda _f: {"weight": 7},
             tooltip=folium.Tooltip(_esc(line.title)),
-            popup=folium.Popup(popup_html(atlas, line), max_width=380),  # type: ignore[arg-type]
-        ).add_to(groups[key])
-        if line.status != "reference" and line.precision_km >= 0.5:
-            band = buffer_km(geom, line.precision_km) if built[line.id].is_line else None
-            if band is not None:
-                folium.GeoJson(
-                    mapping(shapely.simplify(band, 0.002)),
-                    style_function=lambda _f, c=style["color"]: {
-                        "color": c,
-                        "weight": 0,
-                        "fillColor": c,
-                        "fillOpacity": 0.12,
-                    },
-                    interactive=False,
-                ).add_to(halos)
+            popup=popup,  # type: ignore[arg-type]
+        )
+        layer.add_to(groups[key])
+        if line.kind == "zone":
+            zone_layers.append(layer)
+        elif line.status == "reference":
+            reference_layers.append(layer)
+        if line.status != "reference" and line.precision_km >= 0.5 and built[line.id].is_line:
+            band = shapely.simplify(buffer_km(geom, line.precision_km), 0.003)
+            folium.GeoJson(
+                _mapping(band, DISPLAY_DECIMALS),
+                style_function=lambda _f, c=style["color"]: {
+                    "color": c,
+                    "weight": 0,
+                    "fillColor": c,
+                    "fillOpacity": 0.12,
+                },
+                interactive=False,
+            ).add_to(halos)
     for key in sorted(groups, key=_group_order):
         groups[key].add_to(m)
     halos.add_to(m)
+    if options.selected and options.selected in {ln.id for ln in lines}:
+        selection_layer(atlas, options.selected).add_to(m)
     if options.highlight_geometry is not None and not options.highlight_geometry.is_empty:
         folium.GeoJson(
             mapping(options.highlight_geometry),
@@ -228,9 +285,78 @@ def build_map(atlas: Atlas, options: MapOptions) -> folium.Map:
         ).add_to(m)
     if options.places:
         _add_places(atlas, options.theater, m)
+    if options.marker is not None:
+        lat, lon, label = options.marker
+        for radius, weight in ((14, 4), (6, 2)):
+            folium.CircleMarker(
+                location=(lat, lon),
+                radius=radius,
+                color="#CC79A7",
+                weight=weight,
+                fill=False,
+                tooltip=folium.Tooltip(_esc(label), permanent=radius == 14),
+            ).add_to(m)
+    # Back to front: land, uncertainty bands, reference parallels, zones, then lines on top,
+    # so a thin line is never hidden under (and unclickable beneath) a zone's fill.
+    Stacking([*zone_layers, *reference_layers, halos, land]).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    Legend(atlas, options.theater, lines).add_to(m)
+    if options.legend:
+        Legend(atlas, options.theater, lines, open_=options.legend_open).add_to(m)
+    bounds = _fit_bounds(atlas, lines, options)
+    if bounds is not None:
+        m.fit_bounds(bounds, padding=(20, 20))
     return m
+
+
+def _fit_bounds(atlas: Atlas, lines: list[Line], options: MapOptions) -> list[list[float]] | None:
+    built = build_all(atlas)
+    if options.fit == "selected" and options.selected in built:
+        geoms = [built[options.selected].geometry]
+    elif options.fit == "lines" and lines:
+        geoms = [built[ln.id].geometry for ln in lines]
+    else:
+        return None
+    minx, miny, maxx, maxy = shapely.union_all(geoms).bounds
+    return [[miny, minx], [maxy, maxx]]
+
+
+def selection_layer(atlas: Atlas, line_id: str) -> folium.FeatureGroup:
+    """A white casing and a bold copy of one record, drawn on top to show the selection.
+
+    Kept separate from the base map so the app can swap it (``st_folium``'s
+    ``feature_group_to_add``) without reloading the map and losing the user's zoom.
+    """
+    line = atlas.lines[line_id]
+    geom = build_all(atlas)[line_id].geometry
+    style = style_for(line)
+    group = folium.FeatureGroup(name="Selected", control=False)
+    casing = {"color": "#ffffff", "weight": style["weight"] + 9, "opacity": 0.9, "fill": False}
+    top = dict(style, weight=style["weight"] + 3, fillOpacity=min(style["fillOpacity"] + 0.12, 0.5))
+    for s in (casing, top):
+        folium.GeoJson(
+            _mapping(geom, 5),
+            style_function=lambda _f, s=s: s,
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
+class Stacking(MacroElement):  # type: ignore[misc]
+    """Send layers to the back in the given order (the last ends up at the very back)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {% for name in this.names %}{{ name }}.bringToBack();
+        {% endfor %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layers: list[Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Stacking"
+        self.names = [layer.get_name() for layer in layers]
 
 
 def _group_name(line: Line) -> str:
@@ -298,18 +424,24 @@ class Legend(MacroElement):  # type: ignore[misc]
           padding:8px 10px;border:1px solid #555;border-radius:4px;font:13px/1.35 sans-serif;
           color:#111;max-width:300px}
         .aa-legend h4{margin:0 0 4px;font-size:14px}
+        .aa-legend summary{cursor:pointer;font-weight:bold}
         .aa-legend svg{vertical-align:middle;margin-right:6px}
         </style>
         {% endmacro %}
         {% macro html(this, kwargs) %}
-        <div class="aa-legend" role="region" aria-label="Legend">{{ this.body }}</div>
+        <details class="aa-legend" role="region" aria-label="Legend"
+          {{ "open" if this.open_ else "" }}>
+        <summary>Legend</summary>{{ this.body }}</details>
         {% endmacro %}
         """
     )
 
-    def __init__(self, atlas: Atlas, theater: str, lines: list[Line]) -> None:
+    def __init__(
+        self, atlas: Atlas, theater: str, lines: list[Line], *, open_: bool = True
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
+        self.open_ = open_
         parties = sorted({ln.party for ln in lines if ln.party != "none"})
         statuses = [s for s in STATUS_DASH if any(ln.status == s for ln in lines)]
         rows = [f"<h4>{_esc(THEATER_LABELS[theater])}</h4>"]

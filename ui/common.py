@@ -114,6 +114,7 @@ def map_options(
     selected: str | None = None,
     highlight: Any = None,
     focus: tuple[float, float, int | None] | None = None,
+    marker: tuple[float, float, str] | None = None,
 ) -> render.MapOptions:
     center = (focus[0], focus[1]) if focus else None
     zoom = focus[2] if focus else None
@@ -128,6 +129,8 @@ def map_options(
         highlight_geometry=highlight,
         center=center,
         zoom=zoom,
+        popups=False,  # the side panel shows the record; a popup would repeat it
+        marker=marker,
     )
 
 
@@ -142,8 +145,7 @@ def show_map(
     """Draw a geo.render map with st_folium; clicks rerun the app only if *on_click*."""
     fmap = render.build_map(res.atlas, options)
     # st_folium computes the map's bounds only for its "bounds" return value, which we do not
-    # ask for; folium cannot read the GeometryCollections the Indochina basemap holds (CHN,
-    # MMR) and raises KeyError. Skip that walk over every coordinate.
+    # ask for; skip that walk over every coordinate of the page.
     fmap.get_bounds = _no_bounds  # type: ignore[method-assign]
     session.ss()[session.LAST_MAP] = options
     st_folium(

@@ -22,8 +22,14 @@ def show(res: Resources, corpus: Corpus, settings: MapSettings, data_dir: str | 
     layers = S.shown_layers(
         catalog, theater, settings.groups, settings.hidden, always=[selected] if selected else []
     )
+    place = catalog.places.get(ss.get(session.PLACE) or "")
     options = map_options(
-        theater, settings, layers=layers, selected=selected, focus=ss.get(session.FOCUS)
+        theater,
+        settings,
+        layers=layers,
+        selected=selected,
+        focus=ss.get(session.FOCUS),
+        marker=(place.lat, place.lon, place.label) if place and ss.get(session.FOCUS) else None,
     )
 
     left, right = st.columns(MAIN_SPLIT, gap="medium")
