@@ -7,6 +7,8 @@ standalone map pages are ``st.cache_data`` keyed by their options.
 from __future__ import annotations
 
 import json
+import sys
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +37,15 @@ class Resources:
 @st.cache_resource(show_spinner="Loading the records and building every line…")
 def load_resources(data_dir: str | None) -> Resources:
     """Validate the records and build every shape (raises geo.ValidationError)."""
+    t0 = time.perf_counter()
     atlas = geo.load_atlas(data_dir) if data_dir else geo.load_atlas()
     built = geo.build_all(atlas)
+    # One line per build in the server log: the load test counts them (one per process).
+    print(
+        f"armistice-atlas: atlas built ({len(built)} shapes, {time.perf_counter() - t0:.2f} s)",
+        file=sys.stderr,
+        flush=True,
+    )
     return Resources(atlas, built, catalog_from_atlas(atlas, built))
 
 

@@ -85,3 +85,5 @@ def test_thirty_concurrent_sessions(tmp_path: Path) -> None:
         # A session holds its widgets' state and a rendered map, not its own copy of the atlas.
         assert per_session_mib < 25
         assert app.process.poll() is None  # still serving
+        # The atlas is built once per process and shared, not once per session.
+        assert app.log_text().count("armistice-atlas: atlas built") == 1
