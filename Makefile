@@ -34,6 +34,7 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(VENV)/.test-installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/bench_geometry.py
 	$(BIN)/python bench/bench_app.py
 
