@@ -84,9 +84,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_import_cables(args: argparse.Namespace) -> int:
     from geo.cables import CableParseError, import_cables
 
-    atlas = load_atlas(args.data_dir)
-    places = {p.id: list(p.names()) for p in atlas.places.values()}
-    proposals = {ln.id: list(ln.terms) for ln in atlas.lines.values() if ln.terms}
+    places, proposals = load_atlas(args.data_dir).name_maps()
     try:
         report = import_cables(args.directory, places=places, proposals=proposals)
     except CableParseError as exc:

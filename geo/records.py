@@ -184,6 +184,25 @@ class Atlas:
     def places_in(self, theater: str) -> list[Place]:
         return [p for p in self.places.values() if p.theater == theater]
 
+    def name_maps(
+        self, theater: str | None = None
+    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Place id -> names and line id -> key terms: the gazetteers for finding mentions
+        in cable texts (:func:`geo.cables.find_mentions`). With *theater*, only that
+        theater's records, and no waypoints (points that draw lines, not places a reader
+        looks for)."""
+        places = {
+            p.id: list(p.names())
+            for p in self.places.values()
+            if theater is None or (p.theater == theater and p.kind != "waypoint")
+        }
+        proposals = {
+            ln.id: list(ln.terms)
+            for ln in self.lines.values()
+            if ln.terms and (theater is None or ln.theater == theater)
+        }
+        return places, proposals
+
     def evidence_for(self, line_id: str) -> list[tuple[Cable, Evidence]]:
         out: list[tuple[Cable, Evidence]] = []
         for cid in self.lines[line_id].sources:
