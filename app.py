@@ -12,7 +12,7 @@ import sys
 import streamlit as st
 
 import geo
-from ui import compare, session, sources, timeline
+from ui import cables, compare, present, session, sources, timeline, userdata
 from ui import map as map_screen
 from ui import state as S
 from ui.common import APP_CSS, sidebar_settings
@@ -44,14 +44,16 @@ except OSError as exc:
     st.warning(f"Could not copy Leaflet into static/vendor ({exc}); the maps need those files.")
 folder, folder_source = S.corpus_dir(sys.argv[1:], os.environ, APP_DIR)
 corpus = load_corpus(folder, folder_source, frozenset(res.atlas.cables))
-session.init(res.catalog)
+user_docs = userdata.library(res, data_key)  # documents the user added (ui/cables.py)
+session.init(userdata.with_user_cables(res.catalog, user_docs))
+present.prepare(res, data_key)  # a story sets theater, line and day
 
 st.html(
     '<div class="aa-head"><h1 class="aa-title">Armistice Atlas</h1>'
     '<span class="aa-tagline">Demarcation lines proposed and signed in the Korean armistice '
     "talks (1951–53) and at Geneva (1954), each tied to the cable that proposed it.</span></div>"
 )
-with st.container(horizontal=True, gap="large"):
+with st.container(horizontal=True, gap="large", key="aa_nav"):
     st.segmented_control(
         "Theater",
         S.THEATERS,
@@ -94,10 +96,15 @@ with st.sidebar:
     for problem in corpus.problems:
         st.warning(f"Cable file skipped: {code(problem)}")
 
+corpus = userdata.with_user_texts(corpus, user_docs)  # an added text attaches to its record
 if view == "compare":
     compare.show(res, settings, data_key)
 elif view == "timeline":
     timeline.show(res, settings)
+elif view == "cables":
+    cables.show(res, corpus, settings, data_key)
+elif view == "present":
+    present.show(res, corpus, settings, data_key)
 elif view == "sources":
     sources.show(res, corpus, data_key)
 else:

@@ -423,15 +423,15 @@ class Legend(MacroElement):  # type: ignore[misc]
         .aa-legend{position:absolute;z-index:1000;bottom:24px;left:10px;background:#fff;
           padding:8px 10px;border:1px solid #555;border-radius:4px;font:13px/1.35 sans-serif;
           color:#111;max-width:300px}
-        .aa-legend h4{margin:0 0 4px;font-size:14px}
+        .aa-legend .aa-legend-title{margin:0 0 4px;font-size:14px;font-weight:bold}
         .aa-legend summary{cursor:pointer;font-weight:bold}
         .aa-legend svg{vertical-align:middle;margin-right:6px}
         </style>
         {% endmacro %}
         {% macro html(this, kwargs) %}
-        <details class="aa-legend" role="region" aria-label="Legend"
-          {{ "open" if this.open_ else "" }}>
-        <summary>Legend</summary>{{ this.body }}</details>
+        <div class="aa-legend" role="region" aria-label="Legend">
+        <details {{ "open" if this.open_ else "" }}>
+        <summary>Legend</summary>{{ this.body }}</details></div>
         {% endmacro %}
         """
     )
@@ -444,7 +444,7 @@ class Legend(MacroElement):  # type: ignore[misc]
         self.open_ = open_
         parties = sorted({ln.party for ln in lines if ln.party != "none"})
         statuses = [s for s in STATUS_DASH if any(ln.status == s for ln in lines)]
-        rows = [f"<h4>{_esc(THEATER_LABELS[theater])}</h4>"]
+        rows = [f"<p class='aa-legend-title'>{_esc(THEATER_LABELS[theater])}</p>"]
         for party in parties:
             rows.append(_legend_row(PARTY_COLORS[party], None, PARTIES[party]))
         for status in statuses:

@@ -28,6 +28,12 @@ APP_CSS = """
 h1.aa-title{font-size:1.6rem;margin:0;padding:0}
 .aa-tagline{color:#444;font-size:.95rem}
 iframe[title="streamlit_folium.st_folium"]{border:1px solid #bbb;border-radius:4px}
+/* WCAG AA contrast (axe, tests/browser/test_accessibility.py): Streamlit's faded captions,
+   shortcut hints and selected pills are lighter than 4.5:1 */
+[data-testid="stCaptionContainer"],[data-testid="stCaptionContainer"] *,
+[data-testid="stBaseButton-secondary"] kbd{color:#555!important;opacity:1!important}
+[data-testid="stButtonGroup"] [data-selected="true"],
+[data-testid="stButtonGroup"] [data-selected="true"] *{color:#9b1c2a!important}
 </style>
 """
 

@@ -8,6 +8,7 @@ import streamlit as st
 from ui import session
 from ui import state as S
 from ui.common import MAIN_SPLIT, MapSettings, map_options, show_map
+from ui.exports import MapView, export_buttons, focus_bbox, show_text_alternative
 from ui.panel import show_line_panel
 from ui.resources import Corpus, Resources, standalone_map_html
 
@@ -41,7 +42,7 @@ def show(res: Resources, corpus: Corpus, settings: MapSettings, data_dir: str | 
             height=settings.height,
             on_click=lambda: session.on_map_click(catalog, MAP_KEY),
         )
-        c1, c2, c3 = st.columns([3, 1.2, 1.6])
+        c1, c2, c3, c4 = st.columns([2.2, 1.1, 1.7, 1.4])
         c1.caption(
             "Click a line or zone for its sources. Colour = party, dashes = status; "
             "the layer button (top right of the map) toggles groups."
@@ -63,6 +64,11 @@ def show(res: Resources, corpus: Corpus, settings: MapSettings, data_dir: str | 
             width="stretch",
             on_click="ignore",
         )
+        bbox = focus_bbox(ss.get(session.FOCUS))
+        view = MapView(theater, layers, selected, bbox, places=settings.places)
+        with c4.popover("Download", icon=":material/download:", width="stretch"):
+            export_buttons(data_dir, view, slug=theater, key="aa_map_export")
+        show_text_alternative(res, view)
 
     with right:
         ids = [ln.id for ln in catalog.lines_in(theater)]

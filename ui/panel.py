@@ -103,14 +103,22 @@ PANEL_CSS = """
 .aa-badges span{display:inline-block;margin:0 6px 6px 0;padding:2px 9px;border-radius:12px;
   font-size:0.85rem;border:1px solid #999;background:#fff;color:#222}
 .aa-badges .aa-party{color:#fff;border-color:transparent}
-.aa-cable-text{white-space:pre-wrap;font-family:Georgia,'Times New Roman',serif;
-  font-size:0.98rem;line-height:1.5;color:#222}
+.aa-cable-text{max-height:380px;overflow-y:auto;white-space:pre-wrap;
+  font-family:Georgia,'Times New Roman',serif;font-size:0.98rem;line-height:1.5;color:#222}
 .aa-context{font-family:Georgia,'Times New Roman',serif;font-size:1rem;line-height:1.5;
   border-left:4px solid #E69F00;padding:4px 10px;margin:4px 0 8px;background:#fffaf0;color:#222}
 mark.aa-ev{background:#ffe066;color:#000;padding:0 2px;border-radius:2px}
 span.aa-place{border-bottom:2px dotted #0072B2}
 </style>
 """
+
+
+def _ink(color: str) -> str:
+    """Black or white, whichever reads better on *color* (WCAG relative luminance)."""
+    r, g, b = (int(color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "#000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#fff"
 
 
 def badges_html(line: Line) -> str:
@@ -130,7 +138,8 @@ def badges_html(line: Line) -> str:
         record = "for orientation"
     return (
         '<div class="aa-badges">'
-        f'<span class="aa-party" style="background:{esc(color)}">{esc(line.party_label)}</span>'
+        f'<span class="aa-party" style="background:{esc(color)};color:{_ink(color)}">'
+        f"{esc(line.party_label)}</span>"
         f"<span>{esc(date)}</span><span>{esc(status)}</span><span>{esc(kind)}</span>"
         f"<span>{esc(record)}</span></div>"
     )
@@ -250,8 +259,12 @@ def _show_cable(
 
     if parsed is not None and marked is not None:
         with st.expander(f"Full text of the cable ({corpus.files.get(cable.id, '')})", expanded):
-            with st.container(height=380):
-                st.html(f'<div class="aa-cable-text">{marked.html}</div>')
+            # a focusable region: keyboard users can scroll it (axe scrollable-region-focusable)
+            label = esc(f"Full text of {cable.title}")
+            st.html(
+                f'<div class="aa-cable-text" tabindex="0" role="region" aria-label="{label}">'
+                f"{marked.html}</div>"
+            )
             if parsed.summary:
                 st.caption(f"Archive summary: {md(parsed.summary)}")
     elif corpus.folder is None or corpus.missing:

@@ -18,6 +18,7 @@ LINE = "aa_line"
 COMPARE = "aa_compare"
 DATE = "aa_date"
 PLACE = "aa_place"
+CABLE = "aa_cable"  # the document open in the Cables screen's reader
 FOCUS = "aa_focus"  # (lat, lon, zoom | None) the map is centred on, or None
 WARNINGS = "aa_param_warnings"
 WARN_STATE = "aa_param_state"
@@ -45,6 +46,7 @@ def init(catalog: S.Catalog) -> None:
     ss()[DATE] = view.date
     ss()[PLACE] = None
     ss()[FOCUS] = None
+    ss()[CABLE] = view.cable
     if view.place:
         fly_to(catalog, view.place)
     ss()[WARNINGS] = [str(w) for w in warnings]
@@ -60,6 +62,7 @@ def current() -> S.ViewState:
         compare=ss().get(COMPARE),
         date=ss().get(DATE),
         place=ss().get(PLACE),
+        cable=ss().get(CABLE),
     )
 
 

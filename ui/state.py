@@ -18,11 +18,13 @@ from typing import Any
 THEATERS = ("korea", "indochina")
 THEATER_LABELS = {"korea": "Korea 1951–53", "indochina": "Indochina 1954 (with Laos)"}
 DEFAULT_THEATER = "korea"
-VIEWS = ("map", "compare", "timeline", "sources")
+VIEWS = ("map", "compare", "timeline", "cables", "present", "sources")
 VIEW_LABELS = {
     "map": "Map",
     "compare": "Compare two lines",
     "timeline": "Timeline",
+    "cables": "Cables",
+    "present": "Present a story",
     "sources": "Data & sources",
 }
 DATE_MIN = dt.date(1951, 7, 1)
@@ -38,7 +40,7 @@ PARTY_SHORT = {
     "france": "France",
     "both": "both sides",
 }
-PARAMS = ("theater", "view", "line", "compare", "date", "place")
+PARAMS = ("theater", "view", "line", "compare", "date", "place", "cable")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Catalog:
 
     lines: Mapping[str, LineInfo]
     places: Mapping[str, PlaceInfo] = field(default_factory=dict)
+    #: cable / document id -> its theater ("" when unknown), for ``cable`` links
+    cables: Mapping[str, str] = field(default_factory=dict)
 
     def lines_in(self, theater: str) -> list[LineInfo]:
         """Records of *theater*, signed first, then by date and id (references last)."""
@@ -140,7 +144,8 @@ def catalog_from_atlas(atlas: Any, built: Mapping[str, Any]) -> Catalog:
         p.id: PlaceInfo(p.id, p.name, p.label, p.theater, p.lat, p.lon)
         for p in atlas.places.values()
     }
-    return Catalog(lines, places)
+    cables = {c.id: c.theater for c in atlas.cables.values()}
+    return Catalog(lines, places, cables)
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,7 @@ class ViewState:
     compare: tuple[str, str] | None = None
     date: dt.date | None = None
     place: str | None = None
+    cable: str | None = None  # the document open in the Cables screen's reader
 
 
 @dataclass(frozen=True)
@@ -207,6 +213,7 @@ def parse_params(
     if theater is None:
         hints = [raw["line"], *raw["compare"].split(",")]
         known = [catalog.lines[h.strip()].theater for h in hints if h.strip() in catalog.lines]
+        known += [t for t in [catalog.cables.get(raw["cable"])] if t]
         theater = known[0] if known else DEFAULT_THEATER
 
     line: str | None = raw["line"] or None
@@ -239,14 +246,21 @@ def parse_params(
             warn("place", f"it is not in {THEATER_LABELS[theater]}")
             place = None
 
+    cable: str | None = raw["cable"] or None
+    if cable is not None and cable not in catalog.cables:
+        warn("cable", "no cable or added document has this id")
+        cable = None
+
     view: str | None = raw["view"].lower() or None
     if view is not None and view not in VIEWS:
         warn("view", f"unknown screen; choose one of {', '.join(VIEWS)}")
         view = None
+    if view is None and _first(params.get("story")):
+        view = "present"  # a story's step link; ui/present.py reads story and step
     if view is None:
-        view = "compare" if compare else "timeline" if date else "map"
+        view = "compare" if compare else "timeline" if date else "cables" if raw["cable"] else "map"
 
-    state = ViewState(theater, view, line, compare, date, place)
+    state = ViewState(theater, view, line, compare, date, place, cable)
     return state, warnings
 
 
@@ -286,6 +300,8 @@ def to_params(state: ViewState) -> dict[str, str]:
         out["date"] = state.date.isoformat()
     if state.place:
         out["place"] = state.place
+    if state.cable and state.view == "cables":
+        out["cable"] = state.cable
     return out
 
 
