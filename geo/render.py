@@ -286,16 +286,7 @@ def build_map(atlas: Atlas, options: MapOptions) -> folium.Map:
     if options.places:
         _add_places(atlas, options.theater, m)
     if options.marker is not None:
-        lat, lon, label = options.marker
-        for radius, weight in ((14, 4), (6, 2)):
-            folium.CircleMarker(
-                location=(lat, lon),
-                radius=radius,
-                color="#CC79A7",
-                weight=weight,
-                fill=False,
-                tooltip=folium.Tooltip(_esc(label), permanent=radius == 14),
-            ).add_to(m)
+        marker_layer(*options.marker).add_to(m)
     # Back to front: land, uncertainty bands, reference parallels, zones, then lines on top,
     # so a thin line is never hidden under (and unclickable beneath) a zone's fill.
     Stacking([*zone_layers, *reference_layers, halos, land]).add_to(m)
@@ -337,6 +328,21 @@ def selection_layer(atlas: Atlas, line_id: str) -> folium.FeatureGroup:
             _mapping(geom, 5),
             style_function=lambda _f, s=s: s,
             interactive=False,
+        ).add_to(group)
+    return group
+
+
+def marker_layer(lat: float, lon: float, label: str) -> folium.FeatureGroup:
+    """Two rings and a permanent label pointing at a place the map was sent to."""
+    group = folium.FeatureGroup(name="Place", control=False)
+    for radius, weight in ((14, 4), (6, 2)):
+        folium.CircleMarker(
+            location=(lat, lon),
+            radius=radius,
+            color="#CC79A7",
+            weight=weight,
+            fill=False,
+            tooltip=folium.Tooltip(_esc(label), permanent=radius == 14),
         ).add_to(group)
     return group
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -148,8 +149,19 @@ def show_map(
     on_click: Callable[[], None] | None = None,
     height: int = MAP_HEIGHT,
 ) -> None:
-    """Draw a geo.render map with st_folium; clicks rerun the app only if *on_click*."""
-    fmap = render.build_map(res.atlas, options)
+    """Draw a geo.render map with st_folium; clicks rerun the app only if *on_click*.
+
+    The selection, the place marker and the view are sent as st_folium's dynamic parts
+    (``feature_group_to_add``, ``center``, ``zoom``), so selecting a line or flying to a
+    place updates the map in the page instead of reloading it and losing the user's zoom.
+    """
+    base = dataclasses.replace(options, selected=None, marker=None, center=None, zoom=None)
+    fmap = render.build_map(res.atlas, base)
+    dynamic: list[Any] = []  # folium FeatureGroups, made by geo.render
+    if options.selected and (options.layers is None or options.selected in options.layers):
+        dynamic.append(render.selection_layer(res.atlas, options.selected))
+    if options.marker is not None:
+        dynamic.append(render.marker_layer(*options.marker))
     # st_folium computes the map's bounds only for its "bounds" return value, which we do not
     # ask for; skip that walk over every coordinate of the page.
     fmap.get_bounds = _no_bounds  # type: ignore[method-assign]
@@ -161,6 +173,9 @@ def show_map(
         use_container_width=True,
         returned_objects=CLICK_OBJECTS if on_click else [],
         on_change=on_click,
+        center=options.center,
+        zoom=options.zoom,
+        feature_group_to_add=dynamic or None,
     )
 
 
