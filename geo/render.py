@@ -150,9 +150,9 @@ class MapOptions:
 
 #: Display-only generalisation of the land (the measures use the full basemap): the
 #: countries the lines divide keep ~400 m detail, their neighbours (context only) ~1.5 km.
-LAND_DISPLAY_DEG = 0.004
-CONTEXT_DISPLAY_DEG = 0.015
-SHAPE_DISPLAY_DEG = 0.001  # zones and bands drawn over the land, ~100 m
+LAND_DISPLAY_DEG = 0.005
+CONTEXT_DISPLAY_DEG = 0.03
+SHAPE_DISPLAY_DEG = 0.0025  # zones drawn over the land, ~250 m
 PRIMARY_COUNTRIES = frozenset({"KOR", "PRK", "VNM", "LAO", "KHM"})
 LAND_MIN_AREA_DEG2 = 0.0002  # islets under ~2 km² are left out of the display
 DISPLAY_DECIMALS = 4  # ~10 m
@@ -255,7 +255,7 @@ def build_map(atlas: Atlas, options: MapOptions) -> folium.Map:
         elif line.status == "reference":
             reference_layers.append(layer)
         if line.status != "reference" and line.precision_km >= 0.5 and built[line.id].is_line:
-            band = shapely.simplify(buffer_km(geom, line.precision_km), 0.003)
+            band = shapely.simplify(buffer_km(geom, line.precision_km), 0.005)
             folium.GeoJson(
                 _mapping(band, DISPLAY_DECIMALS),
                 style_function=lambda _f, c=style["color"]: {
@@ -378,22 +378,32 @@ def _group_order(name: str) -> tuple[int, str]:
 
 
 def _add_places(atlas: Atlas, theater: str, m: folium.Map) -> None:
-    group = folium.FeatureGroup(name="Places named in the cables")
+    """Places as one GeoJSON layer of circle markers (far smaller than one marker each)."""
+    features = []
     for place in atlas.places_in(theater):
         if not place.cables and place.kind == "waypoint":
             continue
-        label = place.label
-        folium.CircleMarker(
-            location=(place.lat, place.lon),
-            radius=4,
-            color="#222222",
-            weight=1,
-            fill=True,
-            fill_color="#ffffff" if place.confidence != "high" else "#222222",
-            fill_opacity=1.0,
-            tooltip=folium.Tooltip(_esc(f"{label} · {place.confidence} confidence")),
-        ).add_to(group)
-    group.add_to(m)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    # Escaped here: the tooltip puts the value into the page as HTML.
+                    "label": _esc(f"{place.label} · {place.confidence} confidence"),
+                    "certain": place.confidence == "high",
+                },
+                "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+            }
+        )
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Places named in the cables",
+        marker=folium.CircleMarker(radius=4, weight=1, fill=True, fill_opacity=1.0),
+        style_function=lambda f: {
+            "color": "#222222",
+            "fillColor": "#222222" if f["properties"]["certain"] else "#ffffff",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(m)
 
 
 def _root(m: folium.Map) -> Figure:
