@@ -285,6 +285,7 @@ def handout_pdf(
     title: str | None = None,
     selected: str | None = None,
     highlight: BaseGeometry | None = None,
+    bbox: Extent | None = None,
 ) -> bytes:
     """A one-page A4 landscape handout: map, legend, table of the lines, cable citations.
 
@@ -298,8 +299,8 @@ def handout_pdf(
         Line ids to show and list; None shows every record of the theater.
     title
         The handout's heading; by default one made from the theater's name.
-    selected, highlight
-        As for :func:`map_png`.
+    selected, highlight, bbox
+        As for :func:`map_png` (``bbox``: the area a zoomed-in view or story step shows).
 
     Returns
     -------
@@ -336,6 +337,7 @@ def handout_pdf(
         width_px=round(_Page.MAP_W / 25.4 * _Page.MAP_DPI),
         height_px=round(layout.map_h / 25.4 * _Page.MAP_DPI),
         dpi=_Page.MAP_DPI,
+        bbox=bbox,
         legend=False,
     )
     pdf = _Handout()

@@ -237,3 +237,15 @@ def test_pdf_too_long_table_still_fits_one_page(
     assert len(reader.pages) == 1
     m = re.search(r"… and (\d+) more, not listed for lack of room", text)
     assert m and int(m[1]) > 0
+
+
+def test_pdf_map_follows_a_zoomed_view(atlas: Atlas, korea_pdf: bytes) -> None:
+    # A story step zoomed on Kaesong prints that area, not the whole extent of the lines.
+    zoomed = ho.handout_pdf(atlas, theater="korea", bbox=ho.view_bbox(37.97, 126.55, 10))
+    assert len(PdfReader(io.BytesIO(zoomed)).pages) == 1
+    assert _images(zoomed) != _images(korea_pdf)
+
+
+def _images(pdf: bytes) -> list[bytes]:
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return [img.data for img in page.images]

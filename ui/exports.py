@@ -121,6 +121,7 @@ def pdf_bytes(data_dir: str | None, view: MapView) -> bytes:
         layers=layer_ids(atlas, view.theater, view.layers),
         selected=_selected(atlas, view),
         title=view.title,
+        bbox=view.bbox,
     )
 
 
