@@ -47,6 +47,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 CABLE_ID_RE = re.compile(r"^[0-9]+$|^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9-]+$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})([~?%]?)$")
 ISO3_RE = re.compile(r"^[A-Z]{3}$")
+HTTPS_RE = re.compile(r"^https://[^\s]+$")
 MAX_EVIDENCE_WORDS = 12
 
 
@@ -406,8 +407,9 @@ def _cable(d: LineDict, chk: _Checker, where: str) -> Cable:
     chk.keys(d, _CABLE_FIELDS, ("id", "title", "date", "citation", "url", "theater", "summary"))
     cid = chk.ident(d, "id", CABLE_ID_RE)
     url = chk.text(d, "url")
-    if url and not url.startswith("https://"):
-        chk.add(d.line_of("url"), f"{url!r} must be an https:// address", "url")
+    for key, value in (("url", url), ("corpus_url", chk.text(d, "corpus_url", required=False))):
+        if value and not HTTPS_RE.match(value):
+            chk.add(d.line_of(key), f"{value!r} must be an https:// address", key)
     supports: list[Evidence] = []
     raw = d.get("supports")
     if raw is not None and not isinstance(raw, LineList):
@@ -550,7 +552,10 @@ def _line(d: LineDict, chk: _Checker, where: str, record: str) -> Line:
         r = chk.mapping(item, line, "a reference")
         if r is not None:
             chk.keys(r, ("title", "url"), ("title",))
-            refs.append(Reference(chk.text(r, "title"), chk.text(r, "url", required=False)))
+            ref_url = chk.text(r, "url", required=False)
+            if ref_url and not HTTPS_RE.match(ref_url):
+                chk.add(r.line_of("url"), f"{ref_url!r} must be an https:// address", "url")
+            refs.append(Reference(chk.text(r, "title"), ref_url))
     status = chk.choice(d, "status", STATUSES)
     kind = chk.choice(d, "kind", KINDS)
     sources = chk.strings(d, "sources")

@@ -194,3 +194,25 @@ def _line_of(path: Path, needle: str) -> int:
         if needle in line:
             return i
     raise AssertionError(needle)
+
+
+def test_addresses_must_be_https(data_copy: Path) -> None:
+    prop = data_copy / "proposals" / "vn-1954-drv-maximum.yaml"
+    prop.write_text(
+        prop.read_text().replace(
+            "    url: https://www.geonames.org/", "    url: javascript:alert(1)"
+        )
+    )
+    cable = data_copy / "cables" / "110145.yaml"
+    cable.write_text(
+        cable.read_text().replace(
+            "corpus_url: https://digitalarchive.umd.edu/document/110145",
+            "corpus_url: http://example.org/plain",
+        )
+    )
+    msgs = "\n".join(_messages(data_copy))
+    line = _line_of(prop, "javascript:alert(1)")
+    assert (
+        f"vn-1954-drv-maximum.yaml:{line}: [url] 'javascript:alert(1)' must be an https://" in msgs
+    )
+    assert re.search(r"110145\.yaml:\d+: \[corpus_url\] 'http://example.org/plain' must be", msgs)

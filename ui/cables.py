@@ -26,7 +26,7 @@ from geo.records import Cable
 from ui import session, userdata
 from ui import state as S
 from ui.common import MapSettings
-from ui.panel import PANEL_CSS, code, esc, md
+from ui.panel import PANEL_CSS, SECTION_CSS, code, esc, link, md, md_label
 from ui.resources import Corpus, Resources
 from ui.userdata import Library, Outcome, UserDoc
 
@@ -374,9 +374,9 @@ def show(res: Resources, corpus: Corpus, settings: MapSettings, data_dir: str | 
     catalog = res.catalog
     lib = userdata.library(res, data_dir)
     docs = documents(res.atlas, corpus, lib)
-    st.html(PANEL_CSS + READER_CSS)
+    st.html(PANEL_CSS + READER_CSS + SECTION_CSS)
 
-    st.markdown("#### Cables and documents")
+    st.header("Cables and documents", anchor=False)  # h2: the reader's title is h3
     st.caption(
         "The archival cables behind the lines, by date. Open one to read it: place names and "
         "the phrases that support a line are highlighted — click them to see them on the map."
@@ -535,7 +535,7 @@ def _reader(res: Resources, corpus: Corpus, doc: Doc) -> None:
     named = [pid for pid in dict.fromkeys(named) if pid in catalog.places]
 
     with st.container(border=True):
-        st.subheader(doc.title, anchor=False)
+        st.subheader(md_label(doc.title), anchor=False)
         st.html(_badges(doc))
         left, right = st.columns([3, 2], gap="medium")
         with right:
@@ -546,7 +546,7 @@ def _reader(res: Resources, corpus: Corpus, doc: Doc) -> None:
                 with st.container(horizontal=True):
                     for pid in named:
                         st.button(
-                            catalog.places[pid].label,
+                            md_label(catalog.places[pid].label),
                             key=f"aa_cbl_place_{pid}",
                             icon=":material/location_on:",
                             on_click=go_place,
@@ -585,9 +585,9 @@ def _meta(doc: Doc) -> None:
         st.markdown(f"**From** {md(doc.sender or '?')} **to** {md(doc.recipient or '?')}")
     if record is not None:
         st.markdown(f"**Citation:** {md(record.citation)}")
-        links = [f"[Wilson Center Digital Archive]({record.url})"]
+        links = [link("Wilson Center Digital Archive", record.url)]
         if record.corpus_url and record.corpus_url != record.url:
-            links.append(f"[mirror]({record.corpus_url})")
+            links.append(link("mirror", record.corpus_url))
         if record.archive:
             links.append(f"held at {md(record.archive)}")
         st.markdown(" · ".join(links))
@@ -602,7 +602,7 @@ def _meta(doc: Doc) -> None:
         if text.citation:
             st.markdown(f"**Citation:** {md(text.citation)}")
         if text.url:
-            st.markdown(f"[Wilson Center Digital Archive]({text.url})")
+            st.markdown(link("Wilson Center Digital Archive", text.url))
         if text.translator:
             st.caption(f"Translated by {md(text.translator)}")
         if doc.user is not None:
@@ -625,7 +625,7 @@ def _line_buttons(res: Resources, doc: Doc, missing: set[int]) -> None:
         st.markdown("**Lines it names** (by their key terms; check before relying on it)")
     for lid in lines:
         st.button(
-            catalog.lines[lid].title,
+            md_label(catalog.lines[lid].title),
             key=f"aa_cbl_line_{lid}",
             icon=":material/timeline:",
             on_click=go_line,

@@ -9,7 +9,7 @@ import geo
 from ui import session
 from ui import state as S
 from ui.common import MAIN_SPLIT, MapSettings, map_options, show_map
-from ui.panel import md
+from ui.panel import SECTION_CSS, md, md_label
 from ui.resources import Resources, load_resources
 
 MAP_KEY = "aa_map_compare"
@@ -108,13 +108,17 @@ def _summary(res: Resources, result: geo.Comparison) -> None:
         f"Land {first} (km²)": [round(result.sides_a[first]), round(result.sides_b[first])],
         f"Land {second} (km²)": [round(result.sides_a[second]), round(result.sides_b[second])],
     }
-    table = pd.DataFrame(rows).set_index("").T.map(_fmt)
-    st.table(table)
+    table = pd.DataFrame(rows).set_index("").T.map(_fmt)  # st.table cells are markdown
+    st.table(table.rename_axis("Compared").reset_index(), hide_index=True)
 
-    st.markdown(f"#### Places that change side ({len(result.changes)})")
+    st.html(SECTION_CSS)
+    st.markdown(f"## Places that change side ({len(result.changes)})")
     if result.changes:
         changes = pd.DataFrame(
-            [{"Place": c.name, "with A": c.before, "with B": c.after} for c in result.changes]
+            [
+                {"Place": md_label(c.name), "with A": c.before, "with B": c.after}
+                for c in result.changes
+            ]
         )
         st.table(changes.set_index("Place"))
     else:
@@ -137,4 +141,4 @@ def _summary(res: Resources, result: geo.Comparison) -> None:
 
 
 def _fmt(value: object) -> str:
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    return f"{value:,}" if isinstance(value, int) else md_label(value)

@@ -25,6 +25,7 @@ import geo
 from geo import citations, handout, render
 from geo.export import CSV_FIELDS, line_properties
 from ui import state as S
+from ui.panel import md_label
 from ui.resources import Resources, load_resources
 
 Extent = tuple[float, float, float, float]
@@ -234,8 +235,10 @@ def show_text_alternative(res: Resources, view: MapView, *, expanded: bool = Fal
         if not rows:
             st.caption("The map shows no lines or zones.")
             return
+        # st.table cells are markdown: escape what would start markup in a title.
+        cells = [{k: md_label(v) for k, v in row.items()} for row in rows]
         st.table(
-            pd.DataFrame(rows),
+            pd.DataFrame(cells),
             hide_index=True,
             alt=f"Lines and zones on the map of {label}",
         )

@@ -10,6 +10,7 @@ import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -25,6 +26,34 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")
 def md(text: object) -> str:
     """Escape text for ``st.markdown`` (no emphasis, links, LaTeX or HTML from data)."""
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+_MD_MARKUP = re.compile(r"([\\`*_\[<>$~|])")
+_MD_BLOCK = re.compile(r"^(\s*\d*)([#>+=.)-])")
+
+
+def md_label(text: object) -> str:
+    """Escape text for a heading, button, pill or ``st.table`` cell (all markdown too).
+
+    Only what starts markup (backticks, emphasis, links, HTML, LaTeX, a leading list or
+    heading mark) is escaped, so an ordinary title keeps its value and any title is shown
+    literally.
+    """
+    out = _MD_MARKUP.sub(r"\\\1", str(text).replace("\n", " "))
+    return _MD_BLOCK.sub(r"\1\\\2", out)
+
+
+def link(label: str, url: str | None) -> str:
+    """A markdown link to an http(s) address; any other address is shown as text.
+
+    The address is percent-encoded where markdown would end it (spaces, parentheses), so
+    the link cannot be cut short; *label* must already be escaped.
+    """
+    url = (url or "").strip()
+    if not re.match(r"https?://[^\s]+$", url, flags=re.IGNORECASE):
+        return f"{label} ({code(url)})" if url else label
+    safe = quote(url, safe=":/?#@!$&'*+,;=%~-._")
+    return f"[{label}]({safe})"
 
 
 def code(text: object) -> str:
@@ -113,6 +142,11 @@ span.aa-place{border-bottom:2px dotted #0072B2}
 """
 
 
+#: Section headings of a screen are h2 under the app's h1 (no skipped level), at the size
+#: the h4 they replaced had; injected by the screens that use them.
+SECTION_CSS = '<style>[data-testid="stMain"] h2{font-size:1.5rem}</style>'
+
+
 def _ink(color: str) -> str:
     """Black or white, whichever reads better on *color* (WCAG relative luminance)."""
     r, g, b = (int(color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
@@ -164,7 +198,7 @@ def show_line_panel(
     line = atlas.lines[line_id]
     built = res.built[line_id]
     st.html(PANEL_CSS)
-    st.subheader(line.title, anchor=False)
+    st.subheader(md_label(line.title), anchor=False)
     st.html(badges_html(line))
     st.markdown(md(line.summary))
 
@@ -183,10 +217,7 @@ def show_line_panel(
     if line.references:
         st.markdown("**Published references**")
         for ref in line.references:
-            if ref.url:
-                st.markdown(f"- [{md(ref.title)}]({ref.url})")
-            else:
-                st.markdown(f"- {md(ref.title)}")
+            st.markdown(f"- {link(md(ref.title), ref.url)}")
 
     groups = _grouped(atlas.evidence_for(line_id))
     if groups:
@@ -213,9 +244,9 @@ def _show_cable(
     if cable.sender or cable.recipient:
         st.caption(f"From {md(cable.sender or '?')} to {md(cable.recipient or '?')}")
     st.markdown(f"Citation: {md(cable.citation)}")
-    links = [f"[Wilson Center Digital Archive]({cable.url})"]
+    links = [link("Wilson Center Digital Archive", cable.url)]
     if cable.corpus_url and cable.corpus_url != cable.url:
-        links.append(f"[mirror]({cable.corpus_url})")
+        links.append(link("mirror", cable.corpus_url))
     if cable.archive:
         links.append(f"held at {md(cable.archive)}")
     st.markdown(" · ".join(links))
@@ -252,7 +283,7 @@ def _show_cable(
         st.pills(
             "Places this cable names — click to fly the map there",
             named,
-            format_func=lambda pid: labels[pid],
+            format_func=lambda pid: md_label(labels[pid]),
             key=key,
             on_change=lambda k=key: on_fly(st.session_state.get(k) or ""),
         )

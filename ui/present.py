@@ -35,7 +35,7 @@ from ui import session
 from ui import state as S
 from ui.common import MapSettings, map_options, show_map
 from ui.exports import MapView, export_buttons, show_text_alternative
-from ui.panel import PANEL_CSS, code, excerpt, md
+from ui.panel import PANEL_CSS, code, excerpt, md, md_label
 from ui.resources import Corpus, Resources, load_resources
 
 STORY = "aa_story"  # id of the story being shown, or None (the list)
@@ -312,7 +312,7 @@ def _story_list(stories: Mapping[str, Story]) -> None:
     ordered = sorted(stories.values(), key=lambda s: (s.theater != theater, s.id))
     for story in ordered:
         with st.container(border=True):
-            st.subheader(story.title, anchor=False)
+            st.subheader(md_label(story.title), anchor=False)
             st.caption(f"{S.THEATER_LABELS[story.theater]} · {len(story.steps)} steps")
             st.markdown(md(story.summary))
             st.button(

@@ -8,7 +8,7 @@ import streamlit as st
 import geo
 from ui import session
 from ui import state as S
-from ui.panel import code
+from ui.panel import SECTION_CSS, code
 from ui.resources import Corpus, Resources, csv_bytes, geojson_bytes
 
 
@@ -19,6 +19,7 @@ def show(res: Resources, corpus: Corpus, data_dir: str | None) -> None:
     scope: str | None = None if every else theater
     label = "both theaters" if every else S.THEATER_LABELS[theater]
     slug = "all" if every else theater
+    st.html(SECTION_CSS)
 
     c1, c2, _ = st.columns([1, 1, 2])
     c1.download_button(
@@ -41,7 +42,7 @@ def show(res: Resources, corpus: Corpus, data_dir: str | None) -> None:
 
     lines = [ln for ln in atlas.lines.values() if scope is None or ln.theater == scope]
     lines.sort(key=lambda ln: (ln.theater, ln.date_iso or "9999", ln.id))
-    st.markdown(f"#### Lines and zones ({len(lines)})")
+    st.header(f"Lines and zones ({len(lines)})", anchor=False)
     st.dataframe(
         pd.DataFrame(
             [
@@ -69,7 +70,7 @@ def show(res: Resources, corpus: Corpus, data_dir: str | None) -> None:
     )
 
     places = [p for p in atlas.places.values() if scope is None or p.theater == scope]
-    st.markdown(f"#### Places ({len(places)})")
+    st.header(f"Places ({len(places)})", anchor=False)
     st.dataframe(
         pd.DataFrame(
             [
@@ -98,7 +99,7 @@ def show(res: Resources, corpus: Corpus, data_dir: str | None) -> None:
     )
 
     cables = [c for c in atlas.cables.values() if scope is None or c.theater == scope]
-    st.markdown(f"#### Cables ({len(cables)})")
+    st.header(f"Cables ({len(cables)})", anchor=False)
     st.dataframe(
         pd.DataFrame(
             [
@@ -131,7 +132,7 @@ def _area(built: geo.Built) -> float | None:
 
 
 def _corpus_status(corpus: Corpus) -> None:
-    st.markdown("#### Full cable texts")
+    st.header("Full cable texts", anchor=False)
     if corpus.folder is None:
         st.info(
             "Full cable texts are not available: no corpus folder. Set ARMISTICE_CORPUS or "

@@ -170,8 +170,11 @@ class ParamWarning:
     reason: str
 
     def __str__(self) -> str:
-        shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
-        shown = shown.replace("`", "'")  # the value is shown in a code span
+        # the value is shown in a code span: no backtick, and no line break (a blank line
+        # would end the span and the rest of the value would be read as markdown)
+        value = " ".join(self.value.split())
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        shown = shown.replace("`", "'")
         return f"URL parameter `{self.param}={shown}` ignored: {self.reason}."
 
 
@@ -272,7 +275,8 @@ def _parse_compare(text: str, catalog: Catalog, theater: str, warn: Any) -> tupl
     a, b = ids
     unknown = [i for i in ids if i not in catalog.lines]
     if unknown:
-        warn("compare", f"no line or zone has the id {unknown[0]!r}")
+        shown = " ".join(unknown[0].split())[:60].replace("`", "'")
+        warn("compare", f"no line or zone has the id `{shown!r}`")  # as text, like the value
         return None
     if a == b:
         warn("compare", "the two ids are the same")

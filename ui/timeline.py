@@ -9,7 +9,7 @@ import streamlit as st
 from ui import session
 from ui import state as S
 from ui.common import MAIN_SPLIT, MapSettings, map_options, show_map
-from ui.panel import md
+from ui.panel import SECTION_CSS, md, md_label
 from ui.resources import Resources
 
 MAP_KEY = "aa_map_timeline"
@@ -94,7 +94,8 @@ def show(res: Resources, settings: MapSettings) -> None:
         else:
             st.info("Nothing of this theater had been proposed by then.")
     with right:
-        st.markdown(f"#### By {_fmt(on)}")
+        st.html(SECTION_CSS)
+        st.markdown(f"## By {_fmt(on)}")
         _section(res, "On the table", [i for i, s in standing.items() if s == S.PROPOSED])
         _section(res, "Signed", [i for i, s in standing.items() if s == S.SIGNED])
         later = [i for i, s in standing.items() if s == S.SIGNED_LATER]
@@ -123,7 +124,7 @@ def _section(res: Resources, title: str, ids: list[str], *, muted: bool = False)
         ln = catalog.lines[lid]
         when = f"{ln.date:%d %b %Y}" if ln.date else ""
         st.button(
-            f"{when} · {ln.title}",
+            f"{when} · {md_label(ln.title)}",
             key=f"w_tl_{lid}",
             on_click=session.select_and_show,
             args=(lid,),

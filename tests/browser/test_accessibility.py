@@ -31,16 +31,17 @@ AXE_DIR = Path(__file__).resolve().parent / "axe"
 AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
 
-#: screen name -> (query string, does it draw a Leaflet map?)
+#: screen name -> (query string, does it draw a Leaflet map?, a text the drawn screen shows)
 SCREENS = {
-    "map": ("theater=korea", True),
-    "map-selected": ("theater=indochina&line=vn-1954-drv-minimum", True),
-    "compare": ("theater=indochina&view=compare", True),
-    "timeline": ("theater=korea&view=timeline&date=1951-08-12", True),
-    "cables": ("theater=korea&view=cables", False),
-    "present-list": ("view=present", False),
-    "present": ("view=present&story=korea-1951&step=6", True),
-    "sources": ("theater=korea&view=sources", False),
+    "map": ("theater=korea", True, "what is on the map"),
+    "map-selected": ("theater=indochina&line=vn-1954-drv-minimum", True, "Source cable"),
+    "compare": ("theater=indochina&view=compare", True, "Area between"),
+    "timeline": ("theater=korea&view=timeline&date=1951-08-12", True, "1951"),
+    "cables": ("theater=korea&view=cables", False, "Cable No. 21680"),
+    "cables-reader": ("view=cables&cable=110145", False, "Jiao-yao"),
+    "present-list": ("view=present", False, "Start presenting"),
+    "present": ("view=present&story=korea-1951&step=6", True, "6 / "),
+    "sources": ("theater=korea&view=sources", False, "Full cable texts"),
 }
 
 
@@ -90,9 +91,11 @@ def summary(violations: list[dict[str, Any]]) -> str:
 def test_no_serious_accessibility_violations(
     page: Any, server: str, axe_js: Path, screen: str, requests_seen: tb.Recorder
 ) -> None:
-    query, has_map = SCREENS[screen]
+    query, has_map, expected = SCREENS[screen]
     page.goto(f"{server}/?{query}")
     page.locator('[data-testid="stMainBlockContainer"]').wait_for(state="visible")
+    # Scan the drawn screen, not a page still waiting for its first run.
+    page.get_by_text(expected).first.wait_for(state="attached", timeout=60_000)
     tb._wait_idle(page)
     if has_map:
         tb._map(page)
