@@ -17,33 +17,23 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+for folder in (REPO, REPO / "tests"):  # the app's ui/ package; the tests' app launcher
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from apprunner import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
 import geo  # noqa: E402
 from geo import render  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-]
 LINES = {"korea": "kr-1953-mdl", "indochina": "vn-1954-drv-minimum"}
 
 
@@ -148,13 +138,6 @@ def bench_server(repeat: int) -> None:
 # 3. first paint
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _paint_ms(page: object, url: str, frame_selector: str | None, count: int) -> float:
     js = """([sel, n]) => {
         const doc = sel ? (document.querySelector(sel) || {}).contentDocument : document;
@@ -176,24 +159,8 @@ def bench_paint(atlas: geo.Atlas, repeat: int) -> None:
     except ImportError:
         print("   skipped: playwright not installed")
         return
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, ARMISTICE_CORPUS=str(REPO.parent / "shared" / "corpus"))
-    streamlit = str(Path(sys.executable).parent / "streamlit")
-    proc = subprocess.Popen(
-        [streamlit, "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with running_app(Path(tempfile.gettempdir())) as app:
+        url = app.url
         with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             head = ("theater", "app (cold)", "app (warm)", "file", "warm/file")
@@ -218,9 +185,6 @@ def bench_paint(atlas: geo.Atlas, repeat: int) -> None:
                     f"{warm / local:>10.1f}"
                 )
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     print("   (app: page load, websocket, script run, iframe, Leaflet from /app/static/vendor)")
 
 

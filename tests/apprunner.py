@@ -1,4 +1,9 @@
-"""Start the Streamlit app on a free loopback port for tests and benchmarks."""
+"""Start the Streamlit app on a free loopback port: the one launcher for tests and benches.
+
+Used by the load test, the browser tests (through tests/browser/_server.py) and the app
+benchmark, so they all start the app the same way: the shared corpus, no file watcher,
+headless, and the server's output kept in a log file.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,28 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+CORPUS = (REPO_ROOT / ".." / "shared" / "corpus").resolve()
+#: Debian chromium, and the switches it needs on these machines (no sandbox as root, no
+#: background calls to the closed network).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+class AppDidNotStart(RuntimeError):
+    """The server exited or did not answer its health check in time."""
 
 
 @dataclass
@@ -44,35 +66,52 @@ def free_port() -> int:
         return port
 
 
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return bool(resp.status == 200)
+    except OSError:
+        return False
+
+
 @contextlib.contextmanager
 def running_app(
-    log_dir: Path, *, env: dict[str, str] | None = None, timeout: float = 90.0
+    log: Path, *, env: Mapping[str, str | None] | None = None, timeout: float = 90.0
 ) -> Iterator[RunningApp]:
+    """``streamlit run app.py`` on a free port until the block ends.
+
+    *log* is a file, or a folder to put ``streamlit-<port>.log`` in. *env* overrides the
+    environment (``None`` removes a variable); by default the app reads the shared corpus
+    and the repository's own records.
+    """
+    full = dict(os.environ)
+    full["ARMISTICE_CORPUS"] = str(CORPUS)
+    full.pop("ARMISTICE_DATA", None)
+    for key, value in (env or {}).items():
+        if value is None:
+            full.pop(key, None)
+        else:
+            full[key] = value
     port = free_port()
-    log = log_dir / f"streamlit-{port}.log"
-    full_env = {**os.environ, **(env or {})}
-    full_env.setdefault("ARMISTICE_CORPUS", str(REPO_ROOT.parent / "shared" / "corpus"))
+    if log.is_dir():
+        log = log / f"streamlit-{port}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.headless", "true", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=full_env, stdout=out, stderr=out)
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=full, stdout=out, stderr=out)
     app = RunningApp(port, proc, log)
     try:
         deadline = time.monotonic() + timeout
-        while True:
+        while not healthy(app.url):
             if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited early:\n{app.log_text()}")
-            try:
-                with urllib.request.urlopen(f"{app.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
+                raise AppDidNotStart(f"streamlit exited with {proc.returncode}; see {log}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not answer in {timeout}s:\n{app.log_text()}")
+                raise AppDidNotStart(f"streamlit did not answer in {timeout:.0f} s; see {log}")
             time.sleep(0.3)
         yield app
     finally:

@@ -9,33 +9,26 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from apprunner import CHROMIUM, CHROMIUM_ARGS, AppDidNotStart, running_app
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-]
 STARTUP_SECONDS = 60
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
+__all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "off_machine",
+    "require_browser",
+    "streamlit_server",
+    "unavailable",
+]
 
 
 def require_browser() -> None:
@@ -48,78 +41,25 @@ def require_browser() -> None:
             import playwright.sync_api  # noqa: F401
         except ImportError:
             reason = "the playwright Python package is not installed"
-    if reason is None:
-        return
+    if reason is not None:
+        unavailable(reason)
+
+
+def unavailable(reason: str) -> None:
+    """Skip a browser test for *reason*; in CI (``CI=true``) fail instead."""
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"browser tests cannot run in CI: {reason}")
     pytest.skip(f"browser tests skipped: {reason}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return bool(resp.status == 200)
-    except OSError:
-        return False
-
-
 @contextlib.contextmanager
 def streamlit_server(log_name: str, env: Mapping[str, str | None]) -> Iterator[str]:
     """Base URL of the app; *env* overrides the environment (None removes a variable)."""
-    full = dict(os.environ)
-    full["ARMISTICE_CORPUS"] = str((REPO / ".." / "shared" / "corpus").resolve())
-    full.pop("ARMISTICE_DATA", None)
-    for key, value in env.items():
-        if value is None:
-            full.pop(key, None)
-        else:
-            full[key] = value
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    ARTIFACTS.mkdir(exist_ok=True)
-    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
-    with (ARTIFACTS / log_name).open("w") as log:
-        proc = subprocess.Popen(
-            [
-                streamlit,
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=REPO,
-            env=full,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while not _healthy(url):
-                if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited with {proc.returncode}; see {log_name}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not answer /_stcore/health in {STARTUP_SECONDS}s")
-                time.sleep(0.3)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    try:
+        with running_app(ARTIFACTS / log_name, env=env, timeout=STARTUP_SECONDS) as app:
+            yield app.url
+    except AppDidNotStart as exc:
+        pytest.fail(str(exc))
 
 
 def off_machine(urls: list[str]) -> list[str]:

@@ -51,7 +51,7 @@ def axe_js() -> Path:
     if not AXE_JS.is_file():
         npm = shutil.which("npm")
         if npm is None:
-            tb._unavailable("npm is not installed; it installs axe-core for these tests")
+            tb.unavailable("npm is not installed; it installs axe-core for these tests")
         done = subprocess.run(
             [npm, "ci", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund"],
             capture_output=True,
@@ -112,4 +112,4 @@ def test_no_serious_accessibility_violations(
     tb._shot(page, f"axe-{screen}")
     blocking = [v for v in result["violations"] if v["impact"] in BLOCKING]
     assert not blocking, f"{screen}: axe found\n{summary(blocking)}"
-    assert tb._off_machine(requests_seen.urls) == []
+    assert tb.off_machine(requests_seen.urls) == []

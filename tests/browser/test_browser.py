@@ -12,113 +12,38 @@ The fixtures live here, not in a conftest.py: tests/conftest.py is imported by n
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from _server import (  # tests/browser is on sys.path, like tests/ for conftest
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    off_machine,
+    require_browser,
+    streamlit_server,
+    unavailable,
+)
 
 import geo
 
 pytestmark = pytest.mark.browser
 
+
 REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-]
-STARTUP_SECONDS = 60
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser tests cannot run in CI: {reason}")
-    pytest.skip(f"browser tests skipped: {reason}")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return bool(resp.status == 200)
-    except OSError:
-        return False
+__all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "off_machine", "unavailable"]
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """Base URL of ``streamlit run app.py`` on a free loopback port."""
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"{CHROMIUM} is not installed (apt install chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("the playwright Python package is not installed")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
-    env["ARMISTICE_CORPUS"] = str((REPO / ".." / "shared" / "corpus").resolve())
-    env.pop("ARMISTICE_DATA", None)
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "streamlit-server.log").open("w")
-    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
-    proc = subprocess.Popen(
-        [
-            streamlit,
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not _healthy(url):
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}; see {log.name}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer /_stcore/health in {STARTUP_SECONDS}s")
-            time.sleep(0.3)
+    require_browser()
+    with streamlit_server("streamlit-server.log", {}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -162,18 +87,11 @@ def page(browser: Any, requests_seen: Recorder) -> Iterator[Any]:
 
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-LOCAL_SCHEMES = ("data:", "blob:", "about:")
 
 
 @pytest.fixture(scope="module")
 def atlas() -> geo.Atlas:
     return geo.load_atlas()
-
-
-def _off_machine(urls: list[str]) -> list[str]:
-    local = [u.startswith(LOCAL_SCHEMES) or urlparse(u).hostname in LOCAL_HOSTS for u in urls]
-    return [u for u, ok in zip(urls, local, strict=True) if not ok]
 
 
 def _map(page: Any) -> Any:
@@ -257,7 +175,7 @@ def test_map_renders_every_record(
     assert frame.locator(".aa-legend").is_visible()
     _wait_idle(page)
     _shot(page, f"map-{theater}")
-    assert _off_machine(requests_seen.urls) == []
+    assert off_machine(requests_seen.urls) == []
 
 
 def test_click_on_a_line_shows_its_cable(page: Any, server: str, atlas: geo.Atlas) -> None:
@@ -361,4 +279,4 @@ def test_every_request_stays_on_this_machine(
         page.wait_for_timeout(500)
     _shot(page, "sources")
     assert len(requests_seen.urls) > 20
-    assert _off_machine(requests_seen.urls) == []
+    assert off_machine(requests_seen.urls) == []

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 # test_browser's fixtures, by name (this module gets its own server from them)
 server, browser, page, requests_seen = tb.server, tb.browser, tb.page, tb.requests_seen
 MAP_FRAME, Recorder = tb.MAP_FRAME, tb.Recorder
-_map, _off_machine, _shot, _wait_idle = tb._map, tb._off_machine, tb._shot, tb._wait_idle
+_map, _off_machine, _shot, _wait_idle = tb._map, tb.off_machine, tb._shot, tb._wait_idle
 
 KOREA = "korea-1951"
 TITLE = "h1.aa-step-title"
