@@ -11,6 +11,7 @@ import contextlib
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -24,6 +25,7 @@ LOCAL_SCHEMES = ("data:", "blob:", "about:")
 __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
+    "launch_chromium",
     "off_machine",
     "require_browser",
     "streamlit_server",
@@ -60,6 +62,19 @@ def streamlit_server(log_name: str, env: Mapping[str, str | None]) -> Iterator[s
             yield app.url
     except AppDidNotStart as exc:
         pytest.fail(str(exc))
+
+
+@contextlib.contextmanager
+def launch_chromium() -> Iterator[Any]:
+    """Debian chromium driven by Playwright, with the switches these machines need."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
 
 
 def off_machine(urls: list[str]) -> list[str]:

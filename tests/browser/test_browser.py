@@ -23,6 +23,7 @@ from _server import (  # tests/browser is on sys.path, like tests/ for conftest
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    launch_chromium,
     off_machine,
     require_browser,
     streamlit_server,
@@ -48,14 +49,8 @@ def server() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 class Recorder:
@@ -122,7 +117,7 @@ def _shot(page: Any, name: str) -> None:
 
 # Finds a point on the record's path that is really on top (not under another layer) and
 # returns it in page coordinates of the map frame.
-_POINT_ON = """
+POINT_ON = """
 (id) => {
   let target = null;
   window.map.eachLayer(l => { if (l.feature && l.feature.id === id && l._path) target = l; });
@@ -150,7 +145,7 @@ _POINT_ON = """
 def _click_record(page: Any, record_id: str) -> None:
     _map(page)
     frame = _map_frame(page)
-    point = frame.evaluate(_POINT_ON, record_id)
+    point = frame.evaluate(POINT_ON, record_id)
     assert point, f"{record_id} is not clickable on the map"
     box = page.locator(MAP_FRAME).first.bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 from _server import (  # tests/browser is on sys.path, like tests/ for conftest
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    launch_chromium,
     off_machine,
     require_browser,
     streamlit_server,
@@ -68,14 +67,8 @@ def server(user_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -25,11 +25,11 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 import test_app_hostile as hostile
+import test_browser as tb
 from _server import (  # tests/browser is on sys.path, like tests/ for conftest
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     REPO,
+    launch_chromium,
     off_machine,
     require_browser,
     streamlit_server,
@@ -119,14 +119,8 @@ def server(poisoned: Path, user_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 class Watch:
@@ -240,33 +234,6 @@ def assert_shown_as_text(text: str, where: str, prefix: str) -> None:
     pytest.fail(f"{where}: {prefix!r} + payloads not shown as text; missing {missing}: {shown!r}")
 
 
-# Finds a point on the record's path that is really on top (not under another layer) and
-# returns it in page coordinates of the map frame (as in test_browser.py).
-_POINT_ON = """
-(id) => {
-  let target = null;
-  window.map.eachLayer(l => { if (l.feature && l.feature.id === id && l._path) target = l; });
-  if (!target) return null;
-  const flat = [];
-  const walk = a => Array.isArray(a) ? a.forEach(walk) : flat.push(a);
-  walk(target.getLatLngs());
-  const box = window.map.getContainer().getBoundingClientRect();
-  for (let i = 0; i < 200; i++) {
-    const k = Math.floor(flat.length / 2) + (i % 2 ? 1 : -1) * Math.floor(i / 2);
-    if (k < 0 || k + 1 >= flat.length) continue;
-    for (const t of [0.5, 0.25, 0.75, 0.1, 0.9]) {
-      const ll = L.latLng(flat[k].lat + t * (flat[k + 1].lat - flat[k].lat),
-                          flat[k].lng + t * (flat[k + 1].lng - flat[k].lng));
-      const p = window.map.latLngToContainerPoint(ll);
-      const x = box.left + p.x, y = box.top + p.y;
-      if (document.elementFromPoint(x, y) === target._path) return {x, y};
-    }
-  }
-  return null;
-}
-"""
-
-
 # ---------------------------------------------------------------------------------------
 # 1. poisoned records on every screen
 
@@ -278,7 +245,7 @@ def test_poisoned_line_on_the_map_hover_click_and_panel(
     _settle(page)
     frame = _map_frame(page)
     frame.wait_for_function("() => window.map")
-    point = frame.evaluate(_POINT_ON, hostile.POISONED_LINE)
+    point = frame.evaluate(tb.POINT_ON, hostile.POISONED_LINE)
     assert point, "the poisoned line is not on the map"
     box = page.locator(MAP_FRAME).first.bounding_box()
     x, y = box["x"] + point["x"], box["y"] + point["y"]
