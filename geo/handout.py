@@ -348,21 +348,6 @@ def handout_pdf(
     return bytes(pdf.output())
 
 
-def view_bbox(
-    lat: float, lon: float, zoom: int, *, width_px: int = 900, height_px: int = 600
-) -> Extent:
-    """The area a web map of *width_px* x *height_px* shows at this centre and zoom.
-
-    Stories give each step a Leaflet view (centre and zoom); passing this as ``bbox`` to
-    :func:`map_png` makes the static map show about what the app shows. At zoom *z* the
-    world is ``256 * 2**z`` pixels wide, and Web Mercator stretches latitudes by
-    ``1 / cos(lat)`` (ignored over the few degrees a step shows).
-    """
-    span_lon = width_px / (256 * 2**zoom) * 360.0
-    span_lat = span_lon * height_px / width_px * math.cos(math.radians(lat))
-    return (lon - span_lon / 2, lat - span_lat / 2, lon + span_lon / 2, lat + span_lat / 2)
-
-
 def line_keys(lines: Iterable[Line]) -> dict[str, str]:
     """Letters for the lines on a map (A, B, ... in the order given); references get none."""
     keyed = [ln for ln in lines if ln.status != "reference"]

@@ -11,13 +11,16 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import branca.element
 import folium
+import jinja2
 import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
@@ -26,6 +29,12 @@ from shapely.geometry import mapping
 from geo.geometry import build_all, load_basemap
 from geo.measure import buffer_km
 from geo.records import PARTIES, THEATER_LABELS, Atlas, Line
+
+# branca compiles the template of every Element it creates from its source string (folium
+# creates several per GeoJSON layer on each render): about two thirds of the time to draw a
+# theater. A compiled jinja2 Template is immutable and thread-safe, so compile each distinct
+# string once per process.
+branca.element.Template = lru_cache(maxsize=512)(jinja2.Template)  # type: ignore[misc,assignment,attr-defined]
 
 #: Okabe-Ito palette (colour-blind safe); each party also has its own dash pattern.
 PARTY_COLORS = {
@@ -60,6 +69,21 @@ VENDOR_FILES = {
     "images/marker-icon-2x.png": ("xstatic.pkg.leaflet", "data/images/marker-icon-2x.png"),
     "images/marker-shadow.png": ("xstatic.pkg.leaflet", "data/images/marker-shadow.png"),
 }
+
+
+def view_bbox(
+    lat: float, lon: float, zoom: int, *, width_px: int = 900, height_px: int = 600
+) -> tuple[float, float, float, float]:
+    """The area a web map of *width_px* x *height_px* shows at this centre and zoom.
+
+    Stories give each step a Leaflet view (centre and zoom); passing this as ``bbox`` to
+    :func:`map_png` makes the static map show about what the app shows. At zoom *z* the
+    world is ``256 * 2**z`` pixels wide, and Web Mercator stretches latitudes by
+    ``1 / cos(lat)`` (ignored over the few degrees a step shows).
+    """
+    span_lon = width_px / (256 * 2**zoom) * 360.0
+    span_lat = span_lon * height_px / width_px * math.cos(math.radians(lat))
+    return (lon - span_lon / 2, lat - span_lat / 2, lon + span_lon / 2, lat + span_lat / 2)
 
 
 def vendor_bytes(name: str) -> bytes:

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from geo import Atlas, AtlasError, build_all
 from geo import handout as ho
 from geo.citations import cables_for
-from geo.render import PARTY_COLORS
+from geo.render import PARTY_COLORS, view_bbox
 
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:
@@ -147,7 +147,7 @@ def test_bad_requests_raise_clear_errors(atlas: Atlas) -> None:
 
 
 def test_view_bbox_matches_a_web_map_view() -> None:
-    x0, y0, x1, y1 = ho.view_bbox(38.0, 127.0, 8, width_px=900, height_px=600)
+    x0, y0, x1, y1 = view_bbox(38.0, 127.0, 8, width_px=900, height_px=600)
     assert (x0 + x1) / 2 == pytest.approx(127.0)
     assert (y0 + y1) / 2 == pytest.approx(38.0)
     assert x1 - x0 == pytest.approx(900 / (256 * 2**8) * 360)
@@ -241,7 +241,7 @@ def test_pdf_too_long_table_still_fits_one_page(
 
 def test_pdf_map_follows_a_zoomed_view(atlas: Atlas, korea_pdf: bytes) -> None:
     # A story step zoomed on Kaesong prints that area, not the whole extent of the lines.
-    zoomed = ho.handout_pdf(atlas, theater="korea", bbox=ho.view_bbox(37.97, 126.55, 10))
+    zoomed = ho.handout_pdf(atlas, theater="korea", bbox=view_bbox(37.97, 126.55, 10))
     assert len(PdfReader(io.BytesIO(zoomed)).pages) == 1
     assert _images(zoomed) != _images(korea_pdf)
 

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from geo import citations, handout, render
+from geo import citations, render
 from geo.export import CSV_FIELDS, line_properties
 from ui import state as S
 from ui.panel import md_label
@@ -82,7 +82,7 @@ def focus_bbox(focus: tuple[float, float, int | None] | None) -> Extent | None:
     """The area a map centred on *focus* (lat, lon, zoom) shows, or None (fit the layers)."""
     if focus is None or focus[2] is None:
         return None
-    return handout.view_bbox(focus[0], focus[1], focus[2])
+    return render.view_bbox(focus[0], focus[1], focus[2])
 
 
 def _selected(atlas: geo.Atlas, view: MapView) -> str | None:
@@ -97,6 +97,8 @@ def _selected(atlas: geo.Atlas, view: MapView) -> str | None:
 @st.cache_data(show_spinner="Drawing the map…", max_entries=32)
 def png_bytes(data_dir: str | None, view: MapView) -> bytes:
     """The map as a 1920 x 1080 PNG with title, legend and scale (geo.handout.map_png)."""
+    from geo import handout  # matplotlib: loaded on the first export, not at start
+
     atlas = load_resources(data_dir).atlas
     width, height = PNG_SIZE
     return handout.map_png(
@@ -115,6 +117,8 @@ def png_bytes(data_dir: str | None, view: MapView) -> bytes:
 @st.cache_data(show_spinner="Writing the handout…", max_entries=32)
 def pdf_bytes(data_dir: str | None, view: MapView) -> bytes:
     """A one-page A4 handout: map, legend, table of the lines, citations of their cables."""
+    from geo import handout  # matplotlib: loaded on the first export, not at start
+
     atlas = load_resources(data_dir).atlas
     return handout.handout_pdf(
         atlas,

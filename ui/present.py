@@ -29,7 +29,7 @@ import streamlit as st
 
 import geo
 from geo.cables import find_mentions
-from geo.handout import view_bbox
+from geo.render import view_bbox
 from geo.stories import Step, Story, load_stories
 from ui import session
 from ui import state as S
