@@ -36,12 +36,17 @@ MINIMUM, FRENCH = "vn-1954-drv-minimum", "vn-1954-french-18th"
 
 
 def run(params: dict[str, str] | None = None) -> AppTest:
+    """The app run once with *params* as its URL query, checked to raise nothing."""
     at = AppTest.from_file(APP, default_timeout=60)
     if params:
         at.query_params = dict(params)
     at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    ok(at)
     return at
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
 
 
 def text(at: AppTest) -> str:

@@ -22,6 +22,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # ui/ is not an installed package; the app runs from the repo
     sys.path.insert(0, str(REPO))
 
+from test_app import ok, run  # noqa: E402  (one way to run the app in AppTest)
+
 from ui import cables, userdata  # noqa: E402
 from ui import state as S  # noqa: E402
 from ui.state import Catalog, LineInfo, PlaceInfo  # noqa: E402
@@ -87,19 +89,6 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 @pytest.fixture
 def user_dir(_env: Path) -> Path:
     return _env
-
-
-def run(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if params:
-        at.query_params = dict(params)
-    at.run()
-    ok(at)
-    return at
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def text(at: AppTest) -> str:

@@ -24,6 +24,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # ui/ is not an installed package; the app runs from the repo
     sys.path.insert(0, str(REPO))
 
+from test_app import ok, run  # noqa: E402  (one way to run the app in AppTest)
+
 from geo.cables import MAX_BYTES  # noqa: E402
 from ui import cables, userdata  # noqa: E402
 
@@ -149,19 +151,6 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     user = tmp_path / "user-cables"
     monkeypatch.setenv(userdata.ENV, str(user))
     return user
-
-
-def run(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if params:
-        at.query_params = dict(params)
-    at.run()
-    ok(at)
-    return at
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def values(at: AppTest, kind: str) -> list[str]:
