@@ -25,9 +25,10 @@ if str(REPO) not in sys.path:  # ui/ is not an installed package; the app runs f
     sys.path.insert(0, str(REPO))
 
 from test_app import ok, run  # noqa: E402  (one way to run the app in AppTest)
+from test_app_cables import _env  # noqa: E402, F401  (autouse: corpus, real data, user folder)
 
 from geo.cables import MAX_BYTES  # noqa: E402
-from ui import cables, userdata  # noqa: E402
+from ui import cables  # noqa: E402
 
 APP = str(REPO / "app.py")
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -138,19 +139,6 @@ def poison_data(dest: Path) -> Path:
 
 # ---------------------------------------------------------------------------------------
 # helpers
-
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """The shared corpus (when there is one), the real data and an empty user folder."""
-    monkeypatch.delenv("ARMISTICE_DATA", raising=False)
-    if CORPUS.is_dir():
-        monkeypatch.setenv("ARMISTICE_CORPUS", str(CORPUS))
-    else:
-        monkeypatch.delenv("ARMISTICE_CORPUS", raising=False)
-    user = tmp_path / "user-cables"
-    monkeypatch.setenv(userdata.ENV, str(user))
-    return user
 
 
 def values(at: AppTest, kind: str) -> list[str]:
@@ -432,7 +420,7 @@ def _stored(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir()}
 
 
-def test_a_huge_upload_is_refused_and_loses_nothing(_env: Path) -> None:
+def test_a_huge_upload_is_refused_and_loses_nothing(_env: Path) -> None:  # noqa: F811
     at = _upload(run({"view": "cables"}), ("good.txt", GOOD))
     before = _stored(_env)
     assert list(before) == [f"{GOOD_ID}.txt"]
@@ -449,7 +437,7 @@ def test_a_huge_upload_is_refused_and_loses_nothing(_env: Path) -> None:
     assert GOOD_ID in set(at.dataframe[0].value["Id"])
 
 
-def test_markup_in_an_upload_is_escaped_in_every_message(_env: Path) -> None:
+def test_markup_in_an_upload_is_escaped_in_every_message(_env: Path) -> None:  # noqa: F811
     evil = (
         GOOD.replace(b"Telegram, Example Committee", f"Telegram, {EVIL} Committee".encode())
         .replace(b"for now.", f"for now. {EVIL}".encode())

@@ -26,7 +26,7 @@ from geo.records import Cable
 from ui import session, userdata
 from ui import state as S
 from ui.common import MapSettings
-from ui.panel import PANEL_CSS, SECTION_CSS, code, esc, link, md, md_label
+from ui.panel import PANEL_CSS, SECTION_CSS, archive_links, code, esc, link, md, md_label
 from ui.resources import Corpus, Resources
 from ui.userdata import Library, Outcome, UserDoc
 
@@ -585,12 +585,7 @@ def _meta(doc: Doc) -> None:
         st.markdown(f"**From** {md(doc.sender or '?')} **to** {md(doc.recipient or '?')}")
     if record is not None:
         st.markdown(f"**Citation:** {md(record.citation)}")
-        links = [link("Wilson Center Digital Archive", record.url)]
-        if record.corpus_url and record.corpus_url != record.url:
-            links.append(link("mirror", record.corpus_url))
-        if record.archive:
-            links.append(f"held at {md(record.archive)}")
-        st.markdown(" · ".join(links))
+        st.markdown(archive_links(record))
         if record.translator:
             st.caption(f"Translated by {md(record.translator)}")
         if record.id_note:

@@ -56,6 +56,16 @@ def link(label: str, url: str | None) -> str:
     return f"[{label}]({safe})"
 
 
+def archive_links(cable: Cable) -> str:
+    """The archive link, the corpus copy's address when it differs, and the holding archive."""
+    links = [link("Wilson Center Digital Archive", cable.url)]
+    if cable.corpus_url and cable.corpus_url != cable.url:
+        links.append(link("mirror", cable.corpus_url))
+    if cable.archive:
+        links.append(f"held at {md(cable.archive)}")
+    return " · ".join(links)
+
+
 def code(text: object) -> str:
     """Show text literally in ``st.markdown`` (file names, paths, problems)."""
     body = str(text).replace("`", "'").replace("\n", " ")
@@ -244,12 +254,7 @@ def _show_cable(
     if cable.sender or cable.recipient:
         st.caption(f"From {md(cable.sender or '?')} to {md(cable.recipient or '?')}")
     st.markdown(f"Citation: {md(cable.citation)}")
-    links = [link("Wilson Center Digital Archive", cable.url)]
-    if cable.corpus_url and cable.corpus_url != cable.url:
-        links.append(link("mirror", cable.corpus_url))
-    if cable.archive:
-        links.append(f"held at {md(cable.archive)}")
-    st.markdown(" · ".join(links))
+    st.markdown(archive_links(cable))
     if cable.id_note:
         st.caption(md(cable.id_note))
     with st.expander("What the cable says (our summary)"):
