@@ -18,23 +18,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import branca.element
 import folium
-import jinja2
 import shapely
-from branca.element import Element, Figure, MacroElement
+from branca.element import Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
+from geo import compat
 from geo.geometry import build_all, load_basemap
 from geo.measure import buffer_km
 from geo.records import PARTIES, THEATER_LABELS, Atlas, Line
 
-# branca compiles the template of every Element it creates from its source string (folium
-# creates several per GeoJSON layer on each render): about two thirds of the time to draw a
-# theater. A compiled jinja2 Template is immutable and thread-safe, so compile each distinct
-# string once per process.
-branca.element.Template = lru_cache(maxsize=512)(jinja2.Template)  # type: ignore[misc,assignment,attr-defined]
+# Record text must never be compiled as a template on its way into the page (geo/compat.py).
+compat.install()
 
 #: Okabe-Ito palette (colour-blind safe); each party also has its own dash pattern.
 PARTY_COLORS = {
@@ -228,7 +224,7 @@ def build_map(atlas: Atlas, options: MapOptions) -> folium.Map:
     )
     _offline(m, options.assets)
     _root(m).header.add_child(
-        Element(f"<style>.leaflet-container{{background:{SEA_COLOR};}}</style>")
+        compat.Literal(f"<style>.leaflet-container{{background:{SEA_COLOR};}}</style>")
     )
     if options.online_tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", show=True).add_to(m)
@@ -442,8 +438,9 @@ def _offline(m: folium.Map, assets: str) -> None:
         js, css = _inline_assets()
         m.default_js = []
         m.default_css = []
-        _root(m).header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline")
-        _root(m).header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline")
+        header = _root(m).header
+        header.add_child(compat.Literal(f"<style>{css}</style>"), name="leaflet_css_inline")
+        header.add_child(compat.Literal(f"<script>{js}</script>"), name="leaflet_js_inline")
     else:
         prefix = assets.rstrip("/")
         m.default_js = [
