@@ -1,10 +1,17 @@
-"""One exception type that carries every problem found, each with file, line and field."""
+"""The one family of errors geo raises, and the located problem that validation collects.
+
+Every error a user can cause (bad records, an unknown id, an unreadable document, a bad
+argument) is an :class:`AtlasError`: one line, no traceback, safe to show. Anything else
+escaping geo is a bug.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+__all__ = ["AtlasError", "DocumentError", "Problem", "ValidationError", "rel"]
 
 
 @dataclass(frozen=True, order=True)
@@ -32,6 +39,23 @@ class ValidationError(AtlasError):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: list[Problem] = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class DocumentError(AtlasError):
+    """An archival document could not be read or parsed.
+
+    ``str(error)`` is ``"<source>: <reason>"``; *source* is a file name (never a full path)
+    or ``"<text>"``/``"<upload>"``, so the message is safe to show to anyone.
+    """
+
+    def __init__(self, source: str, reason: str, path: Path | None = None) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+        self.path = path
+
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[str, str, Path | None]]:
+        return (type(self), (self.source, self.reason, self.path))
 
 
 def rel(path: Path | str, root: Path | None = None) -> str:

@@ -1,7 +1,8 @@
-"""The only module that reads or writes the project's files (YAML records, GeoJSON).
+"""Reading and writing the records' files: line-numbered YAML, GeoJSON, JSON.
 
 YAML is loaded with line numbers kept for every mapping and key, so that a validation
-message can point at ``data/proposals/x.yaml:12`` rather than just at a file.
+message can point at ``data/proposals/x.yaml:12`` rather than just at a file. (Document texts
+are read by :mod:`geo.documents.decode`, basemap sources by :mod:`geo.basemap_build`.)
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ import yaml
 
 from geo.errors import Problem, rel
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-MAX_RECORD_BYTES = 1_000_000
+MAX_RECORD_BYTES = 8_000_000  # the default of the ARMISTICE_MAX_RECORD_BYTES setting
 
 
 class LineDict(dict[str, Any]):
@@ -82,15 +82,22 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str_date)
 
 
-def load_yaml(path: Path, *, root: Path | None = None) -> tuple[Any, list[Problem]]:
+def load_yaml(
+    path: Path, *, root: Path | None = None, max_bytes: int = MAX_RECORD_BYTES
+) -> tuple[Any, list[Problem]]:
     """Read one YAML file; never raises for bad content, returns problems instead."""
     where = rel(path, root)
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            msg = (
+                f"file has {size:,} bytes, over the limit of {max_bytes:,} "
+                "(raise it with ARMISTICE_MAX_RECORD_BYTES)"
+            )
+            return None, [Problem(where, 0, msg)]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(where, 0, f"cannot read file: {exc.strerror or exc}")]
-    if len(raw) > MAX_RECORD_BYTES:
-        return None, [Problem(where, 0, f"file is larger than {MAX_RECORD_BYTES} bytes")]
     if b"\x00" in raw:
         return None, [Problem(where, 0, "file is binary (contains NUL bytes), not YAML")]
     try:

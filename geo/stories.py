@@ -1,11 +1,11 @@
 """Stories: ordered presentation steps kept as data in ``data/stories/<id>.yaml``.
 
 A story walks a class through one theater step by step: which lines to show, which to
-select, where to look, which day of the timeline it is, and which cable backs each claim.
+select, where to look, which day of the timeline it is, and which document backs each claim.
 Stories are records like the others, written by people, so loading follows the same rules
 as :func:`geo.records.load_atlas`: every defect is collected with its file, line and field,
 and one :class:`~geo.errors.ValidationError` carries them all. A story is checked *against*
-an :class:`~geo.records.Atlas` (line ids, cables and their evidence), which is why
+an :class:`~geo.records.Atlas` (line ids, documents and their evidence), which is why
 :func:`load_stories` takes one instead of reading records itself.
 
 The app renders a step; this module only says what the step is and how to link to it.
@@ -21,23 +21,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from geo.basemap import THEATER_BBOX
 from geo.errors import Problem, ValidationError, rel
 from geo.io import LineDict, LineList, iter_record_files, load_yaml
-from geo.records import ID_RE, THEATERS, Atlas
+from geo.records.fields import ID_RE, kind
+from geo.records.model import Atlas
+from geo.vocab import THEATERS
 
 STORY_DIR = "stories"
 ZOOM_MIN, ZOOM_MAX = 1, 18
 MIN_STEPS = 1
 MAX_CAPTION_CHARS = 900
-#: Dates a deep link may carry: the app's timeline covers July 1951 to July 1954.
-DATE_MIN, DATE_MAX = dt.date(1951, 7, 1), dt.date(1954, 7, 31)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 _STORY_FIELDS = ("id", "title", "theater", "summary", "steps")
 _STEP_FIELDS = ("title", "caption", "layers", "selected", "view", "date", "evidence")
 _VIEW_FIELDS = ("center", "zoom")
-_EVIDENCE_FIELDS = ("cable", "proposal")
+_EVIDENCE_FIELDS = ("document", "proposal")
 
 
 @dataclass(frozen=True)
@@ -55,13 +54,13 @@ class View:
 
 @dataclass(frozen=True)
 class StepEvidence:
-    """A cable's support for a line shown in a step, with the quoted phrases resolved.
+    """A document's support for a line shown in a step, with the quoted phrases resolved.
 
-    The phrases are copied from the cable record at load time so that the app can show the
-    quotation without looking the cable up again.
+    The phrases are copied from the document record at load time so that the app can show
+    the quotation without looking the document up again.
     """
 
-    cable: str
+    document: str
     proposal: str
     phrases: tuple[str, ...]
 
@@ -81,9 +80,9 @@ class Step:
     line: int = 0  # line of the step in its YAML file
 
     @property
-    def cables(self) -> tuple[str, ...]:
-        """Cable ids this step cites, in order of first citation."""
-        return tuple(dict.fromkeys(ev.cable for ev in self.evidence))
+    def documents(self) -> tuple[str, ...]:
+        """Document ids this step cites, in order of first citation."""
+        return tuple(dict.fromkeys(ev.document for ev in self.evidence))
 
     def params(self, story_id: str, index: int) -> dict[str, str]:
         """The URL parameters of this step (see :meth:`deep_link`), in a stable order."""
@@ -136,15 +135,16 @@ class Story:
 
     def step_index(self, value: str | None) -> int | None:
         """Read the URL's 1-based ``step`` value back into a 0-based index (None if bad)."""
-        if value is None or not value.strip().isdigit():
-            return None
-        index = int(value.strip()) - 1
+        text = (value or "").strip()
+        if not (1 <= len(text) <= 4 and text.isascii() and text.isdigit()):
+            return None  # ASCII digits only: int() would take "²" or a 5,000-digit step
+        index = int(text) - 1
         return index if 0 <= index < len(self.steps) else None
 
     @property
-    def cables(self) -> tuple[str, ...]:
-        """Every cable id the story cites, in order of first citation (for its citations)."""
-        return tuple(dict.fromkeys(c for step in self.steps for c in step.cables))
+    def documents(self) -> tuple[str, ...]:
+        """Every document id the story cites, in order of first citation (for its citations)."""
+        return tuple(dict.fromkeys(c for step in self.steps for c in step.documents))
 
     @property
     def layers(self) -> tuple[str, ...]:
@@ -162,7 +162,7 @@ def load_stories(atlas: Atlas, directory: Path | str | None = None) -> dict[str,
     Parameters
     ----------
     atlas
-        The validated records the stories refer to (lines, cables and their evidence).
+        The validated records the stories refer to (lines, documents and their evidence).
     directory
         Another folder of story files (e.g. a teacher's draft); defaults to the atlas's.
 
@@ -225,13 +225,13 @@ class _StoryChecker:
                 self.add(d.line_of(key), f"missing required field {key!r}", where + key)
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.add(d.line_of(key), f"must be text, got {_kind(value)}", where + key)
+            self.add(d.line_of(key), f"must be text, got {kind(value)}", where + key)
             return ""
         return " ".join(str(value).split())
 
     def number(self, value: Any, line: int, field: str, lo: float, hi: float) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.add(line, f"must be a number, got {_kind(value)}", field)
+            self.add(line, f"must be a number, got {kind(value)}", field)
             return None
         if not lo <= float(value) <= hi:
             self.add(line, f"{value:g} is out of range [{lo:g}, {hi:g}]", field)
@@ -242,7 +242,7 @@ class _StoryChecker:
 
     def story(self, doc: Any, stem: str) -> Story | None:
         if not isinstance(doc, LineDict):
-            self.add(1, f"a story must be a mapping, got {_kind(doc)}")
+            self.add(1, f"a story must be a mapping, got {kind(doc)}")
             return None
         self.keys(doc, _STORY_FIELDS)
         sid = self.text(doc, "id")
@@ -271,7 +271,7 @@ class _StoryChecker:
 
     def step(self, item: Any, line: int, where: str, theater: str) -> Step | None:
         if not isinstance(item, LineDict):
-            self.add(line, f"a step must be a mapping, got {_kind(item)}", where.rstrip("."))
+            self.add(line, f"a step must be a mapping, got {kind(item)}", where.rstrip("."))
             return None
         self.keys(item, _STEP_FIELDS, where)
         title = self.text(item, "title", where)
@@ -295,7 +295,7 @@ class _StoryChecker:
             layers=layers,
             selected=selected,
             view=self.view(item, where, theater),
-            date=self.date(item, where),
+            date=self.date(item, where, theater),
             evidence=self.evidence(item, where, layers),
             theater=theater,
             line=item.line,
@@ -340,7 +340,7 @@ class _StoryChecker:
             lon = self.number(center[1], raw.line_of("center"), field + ".center", -180, 180)
         zoom = raw.get("zoom")
         if isinstance(zoom, bool) or not isinstance(zoom, int):
-            msg = f"zoom must be a whole number, got {_kind(zoom)}"
+            msg = f"zoom must be a whole number, got {kind(zoom)}"
             self.add(raw.line_of("zoom"), msg, field + ".zoom")
             zoom = None
         elif not ZOOM_MIN <= zoom <= ZOOM_MAX:
@@ -350,13 +350,13 @@ class _StoryChecker:
         if lat is None or lon is None or zoom is None:
             return None
         if theater:
-            x0, y0, x1, y1 = THEATER_BBOX[theater]
+            x0, y0, x1, y1 = THEATERS[theater].bbox
             if not (x0 <= lon <= x1 and y0 <= lat <= y1):
                 msg = f"center ({lat:g}, {lon:g}) lies outside the {theater} theater"
                 self.add(raw.line_of("center"), msg, field + ".center")
         return View(lat, lon, zoom)
 
-    def date(self, item: LineDict, where: str) -> dt.date | None:
+    def date(self, item: LineDict, where: str, theater: str) -> dt.date | None:
         text = self.text(item, "date", where, required=False)
         if not text:
             return None
@@ -369,8 +369,9 @@ class _StoryChecker:
         except ValueError as exc:
             self.add(line, f"{text!r} is not a real date: {exc}", field)
             return None
-        if not DATE_MIN <= day <= DATE_MAX:
-            msg = f"{text} is outside the timeline {DATE_MIN} … {DATE_MAX}"
+        first, last = _timeline(theater)
+        if first is not None and last is not None and not first <= day <= last:
+            msg = f"{text} is outside the {theater} timeline {first} … {last}"
             self.add(line, msg, field)
             return None
         return day
@@ -383,22 +384,23 @@ class _StoryChecker:
         if raw is None:
             return ()
         if not isinstance(raw, LineList):
-            msg = "evidence must be a list of {cable, proposal}"
+            msg = "evidence must be a list of {document, proposal}"
             self.add(item.line_of("evidence"), msg, field)
             return ()
         out: list[StepEvidence] = []
         for entry, line in zip(raw, raw.item_lines, strict=True):
             if not isinstance(entry, LineDict):
-                self.add(line, "an evidence entry must be {cable, proposal}", field)
+                self.add(line, "an evidence entry must be {document, proposal}", field)
                 continue
             self.keys(entry, _EVIDENCE_FIELDS, field + ".")
-            cid = self.text(entry, "cable", field + ".")
+            cid = self.text(entry, "document", field + ".")
             lid = self.text(entry, "proposal", field + ".")
             if not cid or not lid:
                 continue
-            cable = self.atlas.cables.get(cid)
+            cable = self.atlas.documents.get(cid)
             if cable is None:
-                self.add(entry.line_of("cable"), f"unknown cable {cid!r}", field + ".cable")
+                msg = f"unknown document {cid!r}"
+                self.add(entry.line_of("document"), msg, field + ".document")
                 continue
             if lid not in self.atlas.lines:
                 msg = f"unknown line id {lid!r}"
@@ -406,7 +408,7 @@ class _StoryChecker:
                 continue
             phrases = tuple(ev.phrase for ev in cable.supports if ev.proposal == lid)
             if not phrases:
-                msg = f"cable {cid!r} gives no evidence for {lid!r} (see its 'supports')"
+                msg = f"document {cid!r} gives no evidence for {lid!r} (see its 'supports')"
                 self.add(entry.line_of("proposal"), msg, field + ".proposal")
                 continue
             if lid not in layers:
@@ -416,5 +418,8 @@ class _StoryChecker:
         return tuple(out)
 
 
-def _kind(value: Any) -> str:
-    return "nothing" if value is None else type(value).__name__.replace("Line", "").lower()
+def _timeline(theater: str) -> tuple[dt.date | None, dt.date | None]:
+    if theater not in THEATERS:
+        return None, None
+    t = THEATERS[theater]
+    return dt.date.fromisoformat(t.start), dt.date.fromisoformat(t.end)

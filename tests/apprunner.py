@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CORPUS = (REPO_ROOT / ".." / "shared" / "corpus").resolve()
 #: Debian chromium, and the switches it needs on these machines (no sandbox as root, no
 #: background calls to the closed network).
 CHROMIUM = "/usr/bin/chromium"
@@ -81,11 +80,19 @@ def running_app(
     """``streamlit run app.py`` on a free port until the block ends.
 
     *log* is a file, or a folder to put ``streamlit-<port>.log`` in. *env* overrides the
-    environment (``None`` removes a variable); by default the app reads the shared corpus
-    and the repository's own records.
+    environment (``None`` removes a variable); by default the app reads the corpus the tests
+    use (``$ARMISTICE_CORPUS``, else ``../shared/corpus`` when it exists) and the repository's
+    own records. The app is served on loopback, so it runs in local mode unless *env* sets
+    ``ARMISTICE_MODE``.
     """
+    from conftest import corpus_dir
+
     full = dict(os.environ)
-    full["ARMISTICE_CORPUS"] = str(CORPUS)
+    corpus = corpus_dir()
+    if corpus is not None:
+        full["ARMISTICE_CORPUS"] = str(corpus)
+    else:
+        full.pop("ARMISTICE_CORPUS", None)
     full.pop("ARMISTICE_DATA", None)
     for key, value in (env or {}).items():
         if value is None:

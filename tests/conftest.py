@@ -1,4 +1,9 @@
-"""Shared fixtures: the real atlas (built once per test session) and the corpus location."""
+"""Shared fixtures: the real atlas and its shapes (built once per test session), the corpus.
+
+The archive's full texts are not in the repository. Tests that need them call
+:func:`require_corpus`: without a corpus they skip with one reason, except in CI
+(``CI=true``), where a missing corpus is a failure. ``$ARMISTICE_CORPUS`` is honoured.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,23 @@ from pathlib import Path
 
 import pytest
 
-from geo import Atlas, build_all, load_atlas
+from geo import Atlas, BuiltAtlas, build, load_atlas
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO_ROOT / "data"
+NO_CORPUS = (
+    "needs the archive's full texts: set ARMISTICE_CORPUS to a folder of them "
+    "(see README, 'Full texts')"
+)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
 
 
 def corpus_dir() -> Path | None:
-    """The cable corpus: $ARMISTICE_CORPUS or <repo>/../shared/corpus (never copied here)."""
-    env = os.environ.get("ARMISTICE_CORPUS")
+    """The full texts: ``$ARMISTICE_CORPUS``, else ``../shared/corpus`` beside the checkout."""
+    env = os.environ.get("ARMISTICE_CORPUS", "").strip()
     path = Path(env) if env else REPO_ROOT.parent / "shared" / "corpus"
     return path if path.is_dir() else None
 
@@ -23,17 +36,17 @@ def corpus_dir() -> Path | None:
 def require_corpus() -> Path:
     path = corpus_dir()
     if path is None:
-        if os.environ.get("ARMISTICE_ALLOW_NO_CORPUS") == "1":
-            pytest.skip("no cable corpus and ARMISTICE_ALLOW_NO_CORPUS=1")
-        pytest.fail(
-            "cable corpus not found: set ARMISTICE_CORPUS or put it at ../shared/corpus "
-            "(ARMISTICE_ALLOW_NO_CORPUS=1 to skip these tests)"
-        )
+        if in_ci():
+            pytest.fail("CI needs the corpus of full texts: " + NO_CORPUS)
+        pytest.skip(NO_CORPUS)
     return path
 
 
 @pytest.fixture(scope="session")
 def atlas() -> Atlas:
-    a = load_atlas(DATA_DIR)
-    build_all(a)
-    return a
+    return load_atlas(DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def built(atlas: Atlas) -> BuiltAtlas:
+    return build(atlas)

@@ -1,4 +1,3 @@
-"""The Streamlit screens of Armistice Atlas: one module per screen, state parsing in ``state``.
-
-Nothing here builds geometry; every shape, measure and map comes from :mod:`geo`.
-"""
+"""The Streamlit app's screens and glue. Pure rules (URL parameters, timeline, layer filters)
+live in :mod:`ui.params` and :mod:`ui.rules` and are unit-tested without Streamlit; everything
+geographic comes from :mod:`geo`."""

@@ -1,12 +1,12 @@
-"""The map as other things: a PNG, a one-page PDF handout, data, citations and a text table.
+"""The map as other things: a PNG, a PDF handout (one page, or a whole story), data, citations
+and a text table.
 
-Every file is made offline by ``geo`` (matplotlib and fpdf2 for the pictures, hand-written
-RIS/BibTeX) and cached with ``st.cache_data`` keyed by what the map shows, so a class that
-downloads the same step twice waits once. The buttons pass callables to
-``st.download_button``: nothing is drawn until someone asks for the file.
+Every file is made offline by ``geo.outputs`` and cached with ``st.cache_data`` keyed by what
+the map shows, so a class that downloads the same step twice waits once. The buttons pass
+callables to ``st.download_button``: nothing is drawn until someone asks for the file.
 
-The text table (:func:`show_text_alternative`) says in words what the map shows -- title,
-party, status, date and how it is drawn -- for people who cannot see the map, and for
+The text table (:func:`show_text_alternative`) says in words what the map shows -- key letter,
+title, party, status, date and how it is drawn -- for people who cannot see the map, and for
 everyone when colours wash out on a projector.
 """
 
@@ -18,15 +18,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
-import geo
-from geo import citations, render
-from geo.export import CSV_FIELDS, line_properties
-from ui import state as S
-from ui.panel import md_label
-from ui.resources import Resources, load_resources
+from geo.geometry import BuiltAtlas
+from geo.outputs import citations
+from geo.outputs.tables import CSV_FIELDS, flat_row, line_properties, to_feature_collection
+from geo.records.model import Document
+from geo.stories import Story
+from geo.vocab import theater_label
+from ui.resources import built_for, stories
+from ui.tables import html_table
 
 Extent = tuple[float, float, float, float]
 
@@ -46,6 +47,7 @@ COLOR_NAMES = {
     "#D55E00": "vermilion",
     "#E69F00": "orange",
     "#0072B2": "blue",
+    "#CC79A7": "reddish purple",
     "#000000": "black",
     "#7F7F7F": "grey",
 }
@@ -69,25 +71,17 @@ class MapView:
     places: bool = True
 
 
-def layer_ids(atlas: geo.Atlas, theater: str, layers: Sequence[str] | None) -> list[str]:
+def layer_ids(built: BuiltAtlas, theater: str, layers: Sequence[str] | None) -> list[str]:
     """The ids a map of *theater* draws, in the atlas's order (unknown ids dropped)."""
-    ids = [ln.id for ln in atlas.lines_in(theater)]
+    ids = [ln.id for ln in built.lines_in(theater)]
     if layers is None:
         return ids
     wanted = set(layers)
     return [i for i in ids if i in wanted]
 
 
-def focus_bbox(focus: tuple[float, float, int | None] | None) -> Extent | None:
-    """The area a map centred on *focus* (lat, lon, zoom) shows, or None (fit the layers)."""
-    if focus is None or focus[2] is None:
-        return None
-    return render.view_bbox(focus[0], focus[1], focus[2])
-
-
-def _selected(atlas: geo.Atlas, view: MapView) -> str | None:
-    ids = layer_ids(atlas, view.theater, view.layers)
-    return view.selected if view.selected in ids else None
+def _selected(built: BuiltAtlas, view: MapView) -> str | None:
+    return view.selected if view.selected in layer_ids(built, view.theater, view.layers) else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -95,17 +89,17 @@ def _selected(atlas: geo.Atlas, view: MapView) -> str | None:
 
 
 @st.cache_data(show_spinner="Drawing the map…", max_entries=32)
-def png_bytes(data_dir: str | None, view: MapView) -> bytes:
-    """The map as a 1920 x 1080 PNG with title, legend and scale (geo.handout.map_png)."""
-    from geo import handout  # matplotlib: loaded on the first export, not at start
+def png_bytes(data_dir: str, view: MapView) -> bytes:
+    """The map as a 1920 x 1080 PNG with title, legend and scale."""
+    from geo.outputs import staticmap  # matplotlib: loaded on the first export, not at start
 
-    atlas = load_resources(data_dir).atlas
+    built = built_for(data_dir, view.theater)
     width, height = PNG_SIZE
-    return handout.map_png(
-        atlas,
+    return staticmap.map_png(
+        built,
         theater=view.theater,
-        layers=layer_ids(atlas, view.theater, view.layers),
-        selected=_selected(atlas, view),
+        layers=layer_ids(built, view.theater, view.layers),
+        selected=_selected(built, view),
         bbox=view.bbox,
         title=view.title,
         width_px=width,
@@ -115,81 +109,86 @@ def png_bytes(data_dir: str | None, view: MapView) -> bytes:
 
 
 @st.cache_data(show_spinner="Writing the handout…", max_entries=32)
-def pdf_bytes(data_dir: str | None, view: MapView) -> bytes:
-    """A one-page A4 handout: map, legend, table of the lines, citations of their cables."""
-    from geo import handout  # matplotlib: loaded on the first export, not at start
+def pdf_bytes(data_dir: str, view: MapView) -> bytes:
+    """A one-page A4 handout: map, legend, table of the lines, citations of their documents."""
+    from geo.outputs import handout
 
-    atlas = load_resources(data_dir).atlas
+    built = built_for(data_dir, view.theater)
     return handout.handout_pdf(
-        atlas,
+        built,
         theater=view.theater,
-        layers=layer_ids(atlas, view.theater, view.layers),
-        selected=_selected(atlas, view),
+        layers=layer_ids(built, view.theater, view.layers),
+        selected=_selected(built, view),
         title=view.title,
         bbox=view.bbox,
     )
 
 
-def _features(data_dir: str | None, view: MapView) -> dict[str, object]:
-    atlas = load_resources(data_dir).atlas
-    keep = set(layer_ids(atlas, view.theater, view.layers))
-    fc = geo.to_feature_collection(atlas, theater=view.theater, with_places=view.places)
-    features = [f for f in fc["features"] if f["id"] in keep or f["properties"]["kind"] == "point"]
-    return {"type": "FeatureCollection", "features": features}
+@st.cache_data(show_spinner="Writing the story's handout…", max_entries=8)
+def story_pdf_bytes(data_dir: str, story_id: str, view_px: tuple[int, int]) -> bytes:
+    """Every step of a story, one page each, with its caption and evidence."""
+    from geo.outputs import handout
+
+    story: Story = stories(data_dir)[0][story_id]
+    return handout.story_pdf(built_for(data_dir, story.theater), story, view_px=view_px)
+
+
+def _features(data_dir: str, view: MapView) -> dict[str, object]:
+    built = built_for(data_dir, view.theater)
+    keep = set(layer_ids(built, view.theater, view.layers))
+    return to_feature_collection(built, theater=view.theater, with_places=view.places, ids=keep)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def geojson_bytes(data_dir: str | None, view: MapView) -> bytes:
+def geojson_bytes(data_dir: str, view: MapView) -> bytes:
     """The lines and zones shown (and the places, when the map shows them) as GeoJSON."""
     return json.dumps(_features(data_dir, view), ensure_ascii=False, indent=1).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def csv_bytes(data_dir: str | None, view: MapView) -> bytes:
+def csv_bytes(data_dir: str, view: MapView) -> bytes:
     """One row per line or zone shown (the columns of ``python -m geo export --format csv``)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore")
     writer.writeheader()
-    atlas = load_resources(data_dir).atlas
-    for lid in layer_ids(atlas, view.theater, view.layers):
-        row = line_properties(atlas, atlas.lines[lid])
-        row["sources"] = " ".join(row["sources"])
-        writer.writerow(row)
+    built = built_for(data_dir, view.theater)
+    for lid in layer_ids(built, view.theater, view.layers):
+        writer.writerow(flat_row(line_properties(built, built.atlas.lines[lid])))
     return buf.getvalue().encode("utf-8")
 
 
-def cables_shown(data_dir: str | None, view: MapView) -> list[geo.Cable]:
-    """The cables behind the lines shown, oldest first."""
-    atlas = load_resources(data_dir).atlas
-    return citations.cables_for(atlas, layer_ids(atlas, view.theater, view.layers))
+def documents_shown(data_dir: str, view: MapView) -> list[Document]:
+    """The documents behind the lines shown (agreements included), oldest first."""
+    built = built_for(data_dir, view.theater)
+    return built.atlas.documents_for(tuple(layer_ids(built, view.theater, view.layers)))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def ris_bytes(data_dir: str | None, view: MapView) -> bytes:
-    return citations.to_ris(cables_shown(data_dir, view)).encode("utf-8")
+def ris_bytes(data_dir: str, view: MapView) -> bytes:
+    return citations.to_ris(documents_shown(data_dir, view)).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def bibtex_bytes(data_dir: str | None, view: MapView) -> bytes:
-    return citations.to_bibtex(cables_shown(data_dir, view)).encode("utf-8")
+def bibtex_bytes(data_dir: str, view: MapView) -> bytes:
+    return citations.to_bibtex(documents_shown(data_dir, view)).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------------------
 # widgets
 
 
-def export_buttons(data_dir: str | None, view: MapView, *, slug: str, key: str) -> None:
+def export_buttons(data_dir: str, view: MapView, *, slug: str, key: str) -> None:
     """Six download buttons (PNG, PDF, GeoJSON, CSV, RIS, BibTeX) for *view*."""
-    n_cables = len(cables_shown(data_dir, view))
-    no_cables = "No cable is tied to the lines shown." if not n_cables else None
-    cites = f"{n_cables} cable{'s' if n_cables != 1 else ''} behind the lines shown"
+    n = len(documents_shown(data_dir, view))
+    none = "No document is tied to the lines shown." if not n else None
+    cites = f"{n} document{'s' if n != 1 else ''} behind the lines shown"
     buttons = [
-        ("png", "Map as PNG", lambda: png_bytes(data_dir, view), "1920 × 1080, for slides"),
+        ("png", "Map (PNG)", lambda: png_bytes(data_dir, view), "1920 × 1080, for slides"),
         ("pdf", "Handout (PDF)", lambda: pdf_bytes(data_dir, view), "One A4 page to print"),
         ("geojson", "Data (GeoJSON)", lambda: geojson_bytes(data_dir, view), None),
-        ("csv", "Data (CSV)", lambda: csv_bytes(data_dir, view), None),
-        ("ris", "Citations (RIS)", lambda: ris_bytes(data_dir, view), no_cables or cites),
-        ("bib", "Citations (BibTeX)", lambda: bibtex_bytes(data_dir, view), no_cables or cites),
+        ("csv", "Table (CSV)", lambda: csv_bytes(data_dir, view), None),
+        ("ris", "Citations (RIS)", lambda: ris_bytes(data_dir, view), none or cites),
+        ("bib", "Citations (BibTeX)", lambda: bibtex_bytes(data_dir, view), none or cites),
     ]
     for ext, label, data, help_text in buttons:
         st.download_button(
@@ -200,49 +199,52 @@ def export_buttons(data_dir: str | None, view: MapView, *, slug: str, key: str) 
             key=f"{key}_{ext}",
             help=help_text,
             on_click="ignore",
-            disabled=ext in ("ris", "bib") and not n_cables,
+            disabled=ext in ("ris", "bib") and not n,
             width="stretch",
         )
 
 
-def text_rows(res: Resources, view: MapView) -> list[dict[str, str]]:
+def text_rows(built: BuiltAtlas, view: MapView) -> list[list[str]]:
     """The text alternative of a map: one row per line or zone shown."""
-    atlas = res.atlas
+    atlas = built.atlas
+    keys = atlas.keys(view.theater)
     rows = []
-    for lid in layer_ids(atlas, view.theater, view.layers):
+    for lid in layer_ids(built, view.theater, view.layers):
         line = atlas.lines[lid]
-        color = render.PARTY_COLORS.get(line.party, "#333333")
+        from geo.style import stroke
+
+        color = stroke(party=line.party, status=line.status, kind=line.kind).color
         drawn = DRAWN_AS.get(line.status, line.status)
-        if line.status != "reference":
+        if line.is_position:
             drawn = f"{COLOR_NAMES.get(color, color)}, {drawn}"
         if line.kind == "zone":
             drawn += " outline, shaded"
         if lid == view.selected:
             drawn += ", thick (selected)"
         rows.append(
-            {
-                "Line or zone": line.title,
-                "Who": line.party_label if line.status != "reference" else "—",
-                "Status": line.status,
-                "Date": line.date_iso or "—",
-                "Drawn as": drawn,
-            }
+            [
+                keys.get(lid, "—"),
+                line.title,
+                line.party_label if line.is_position else "—",
+                line.status,
+                line.date_iso or "—",
+                drawn,
+            ]
         )
     return rows
 
 
-def show_text_alternative(res: Resources, view: MapView, *, expanded: bool = False) -> None:
+def show_text_alternative(built: BuiltAtlas, view: MapView, *, expanded: bool = False) -> None:
     """An expander with a real HTML table of what the map shows."""
-    rows = text_rows(res, view)
-    label = S.THEATER_LABELS.get(view.theater, view.theater)
+    rows = text_rows(built, view)
     with st.expander(f"What the map shows, as text ({len(rows)})", expanded=expanded):
         if not rows:
             st.caption("The map shows no lines or zones.")
             return
-        # st.table cells are markdown: escape what would start markup in a title.
-        cells = [{k: md_label(v) for k, v in row.items()} for row in rows]
-        st.table(
-            pd.DataFrame(cells),
-            hide_index=True,
-            alt=f"Lines and zones on the map of {label}",
+        st.html(
+            html_table(
+                ["Key", "Line or zone", "Who", "Status", "Date", "Drawn as"],
+                rows,
+                caption=f"Lines and zones on the map of {theater_label(view.theater)}",
+            )
         )

@@ -1,70 +1,97 @@
-"""Things built once per process and shared by every session: atlas, shapes, corpus, files.
+"""What is made once per process and shared by every visitor: settings, the records and their
+shapes (per theater, on demand), the stories, and the full texts of the corpus.
 
-The atlas and its geometry are ``st.cache_resource`` (one copy, never mutated); exports and
-standalone map pages are ``st.cache_data`` keyed by their options.
+Nothing here is ever mutated after it is made, so sharing it is safe. A visitor's own
+documents live in their session (:mod:`ui.library`), never here.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-import warnings
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from threading import Lock
 
 import streamlit as st
 
-import geo
-from geo import render
-from geo.cables import CableParseError, ParsedCable, read_cable_file
-from ui.state import Catalog, catalog_from_atlas
+from geo.documents import DocumentError, ParsedDocument, read_document_file
+from geo.documents.decode import SUFFIXES
+from geo.errors import ValidationError
+from geo.geometry import BuiltAtlas, build
+from geo.records import Atlas, load_atlas
+from geo.settings import Settings
+from geo.stories import Story, load_stories
+from geo.vocab import THEATERS
 
-APP_DIR = Path(__file__).resolve().parent.parent
-VENDOR_DIR = APP_DIR / "static" / "vendor"
-#: URL prefix under which Streamlit serves ``static/vendor`` (server.enableStaticServing).
-ASSETS_URL = "/app/static/vendor"
-CABLE_SUFFIXES = (".txt", ".md")
-
-
-@dataclass(frozen=True)
-class Resources:
-    atlas: geo.Atlas
-    built: dict[str, geo.Built]
-    catalog: Catalog
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-@st.cache_resource(show_spinner="Loading the records and building every line…")
-def load_resources(data_dir: str | None) -> Resources:
-    """Validate the records and build every shape (raises geo.ValidationError)."""
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+def mode() -> str:
+    """``local`` (a teacher's own machine, served on loopback) or ``public`` (anything else,
+    and the default when the address is not known). ``ARMISTICE_MODE`` decides if set."""
+    chosen = settings().mode
+    if chosen is not None:
+        return chosen
+    address = str(st.get_option("server.address") or "").strip()
+    return "local" if address in LOOPBACK else "public"
+
+
+@st.cache_resource(show_spinner="Loading the records…")
+def atlas(data_dir: str) -> Atlas:
+    """The validated records (raises ValidationError)."""
+    return load_atlas(Path(data_dir))
+
+
+@st.cache_resource(show_spinner="Building the lines…", max_entries=8)
+def built(data_dir: str, theaters: tuple[str, ...]) -> BuiltAtlas:
+    """The shapes of *theaters*, built once per process (and read from the disk cache when a
+    previous process built the same records)."""
     t0 = time.perf_counter()
-    atlas = geo.load_atlas(data_dir) if data_dir else geo.load_atlas()
-    built = geo.build_all(atlas)
-    # One line per build in the server log: the load test counts them (one per process).
+    result = build(atlas(data_dir), theaters, cache_dir=settings().cache_dir)
+    # One line per build in the server log: the load test counts them.
     print(
-        f"armistice-atlas: atlas built ({len(built)} shapes, {time.perf_counter() - t0:.2f} s)",
+        f"armistice-atlas: built {','.join(theaters)} ({len(result.shapes)} shapes, "
+        f"{time.perf_counter() - t0:.2f} s)",
         file=sys.stderr,
         flush=True,
     )
-    return Resources(atlas, built, catalog_from_atlas(atlas, built))
+    return result
 
 
-@st.cache_resource
-def install_vendor_assets() -> list[str]:
-    """Copy Leaflet and jQuery next to the app so maps load them from this server."""
-    return [str(p) for p in render.copy_vendor(VENDOR_DIR)]
+def built_for(data_dir: str, theater: str | None) -> BuiltAtlas:
+    """One theater's shapes, or both (``theater=None``)."""
+    return built(data_dir, (theater,) if theater else tuple(THEATERS))
+
+
+@st.cache_resource(show_spinner=False)
+def stories(data_dir: str) -> tuple[dict[str, Story], tuple[str, ...]]:
+    """The stories and, if any file is bad, its problems (the map works without stories)."""
+    try:
+        return load_stories(atlas(data_dir)), ()
+    except ValidationError as exc:
+        return {}, tuple(str(p) for p in exc.problems)
+
+
+# ---------------------------------------------------------------------------------------
+# the corpus of full texts
 
 
 @dataclass(frozen=True)
 class Corpus:
-    """The full cable texts found in a folder, matched to cable records by id."""
+    """The full texts found in the corpus folder, matched to document records by id."""
 
-    folder: str | None
-    source: str  # where the folder came from: --corpus, ARMISTICE_CORPUS or default
-    texts: dict[str, ParsedCable] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)  # cable id -> file name
+    configured: bool  # a folder is set (or the default one exists)
+    texts: dict[str, ParsedDocument] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # document id -> file name
     problems: tuple[str, ...] = ()  # "<file>: <reason>", one per unreadable file
-    unmatched: tuple[str, ...] = ()  # files whose id no cable record has
+    unmatched: tuple[str, ...] = ()  # files whose id no document record has
     missing: bool = False  # the folder does not exist
 
     @property
@@ -72,88 +99,62 @@ class Corpus:
         return bool(self.texts)
 
 
-def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+_PARSED: OrderedDict[tuple[str, int, int, int], tuple[ParsedDocument | None, str]] = OrderedDict()
+_PARSED_LOCK = Lock()
+_PARSED_MAX = 512
+
+
+def parsed_file(path: Path) -> tuple[ParsedDocument | None, str]:
+    """A file's parse, cached by its signature (name, size, mtime, inode): a changed file is
+    read again, an unchanged one never is. Returns (document, "") or (None, reason)."""
     try:
-        return tuple(
-            (p.name, p.stat().st_size, p.stat().st_mtime_ns)
-            for p in sorted(folder.iterdir())
-            if p.is_file()
-        )
+        st_ = path.stat()
     except OSError:
-        return ()
+        return None, "cannot be read"
+    key = (str(path), st_.st_size, st_.st_mtime_ns, st_.st_ino)
+    with _PARSED_LOCK:
+        if key in _PARSED:
+            _PARSED.move_to_end(key)
+            return _PARSED[key]
+    try:
+        doc, _ = read_document_file(path)
+        result: tuple[ParsedDocument | None, str] = (doc, "")
+    except DocumentError as exc:
+        result = (None, exc.reason)
+    with _PARSED_LOCK:
+        _PARSED[key] = result
+        while len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return result
 
 
-def load_corpus(folder: Path | None, source: str, cable_ids: frozenset[str]) -> Corpus:
-    """Read every cable file in *folder*; a bad file is reported by name, the rest load."""
+def corpus(folder: Path | None, record_ids: frozenset[str]) -> Corpus:
+    """Every document file in *folder*; a bad file is reported by name, the rest load."""
     if folder is None:
-        return Corpus(None, source)
-    return _load_corpus(str(folder), source, cable_ids, _signature(folder))
-
-
-@st.cache_resource(show_spinner=False)
-def _load_corpus(
-    folder: str,
-    source: str,
-    cable_ids: frozenset[str],
-    signature: tuple[tuple[str, int, int], ...],
-) -> Corpus:
-    # *signature* (names, sizes, mtimes) is only part of the cache key: edit a file and
-    # the folder is read again.
-    path = Path(folder)
-    if not path.is_dir():
-        return Corpus(folder, source, missing=True)
-    texts: dict[str, ParsedCable] = {}
-    files: dict[str, str] = {}
+        return Corpus(configured=False)
+    try:
+        if not folder.is_dir():
+            return Corpus(configured=True, missing=True)
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
+    except OSError:
+        return Corpus(configured=True, missing=True)
+    texts: dict[str, ParsedDocument] = {}
+    names: dict[str, str] = {}
     problems: list[str] = []
     unmatched: list[str] = []
-    for file in sorted(path.iterdir()):
-        if file.name.startswith(".") or file.suffix.lower() not in CABLE_SUFFIXES:
+    for file in files:
+        if file.name.startswith(".") or not file.is_file():
             continue
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                cable = read_cable_file(file)
-        except CableParseError as exc:
-            problems.append(f"{file.name}: {exc.reason}")
-            continue
-        except Exception as exc:  # a parser bug must not take the other texts down
-            problems.append(f"{file.name}: could not be read ({type(exc).__name__}: {exc})")
-            continue
-        problems.extend(str(w.message) for w in caught)
-        if cable.id not in cable_ids:
-            unmatched.append(f"{file.name} (document {cable.id})")
-            continue
-        if cable.id in texts:
-            kept = files[cable.id]
-            problems.append(f"{file.name}: a second text of cable {cable.id} (kept {kept})")
-            continue
-        texts[cable.id] = cable
-        files[cable.id] = file.name
-    return Corpus(folder, source, texts, files, tuple(problems), tuple(unmatched))
-
-
-# ---------------------------------------------------------------------------------------
-# downloads
-
-
-@st.cache_data(show_spinner=False)
-def geojson_bytes(data_dir: str | None, theater: str | None) -> bytes:
-    atlas = load_resources(data_dir).atlas
-    fc = geo.to_feature_collection(atlas, theater=theater, with_places=True)
-    return json.dumps(fc, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-@st.cache_data(show_spinner=False)
-def csv_bytes(data_dir: str | None, theater: str | None) -> bytes:
-    return geo.to_csv(load_resources(data_dir).atlas, theater=theater).encode("utf-8")
-
-
-@st.cache_data(show_spinner="Writing a standalone map page…", max_entries=16)
-def standalone_map_html(
-    data_dir: str | None, theater: str, layers: tuple[str, ...] | None, halo: bool, places: bool
-) -> bytes:
-    """A single offline HTML file of the current map (Leaflet inlined) for slides and USB
-    sticks; cached per options because it is ~1 MB of text."""
-    atlas = load_resources(data_dir).atlas
-    options = render.MapOptions(theater, layers=layers, halo=halo, places=places)
-    return render.render_html(atlas, options).encode("utf-8")
+        doc, reason = parsed_file(file)
+        if doc is None:
+            problems.append(f"{file.name}: {reason}")
+        elif doc.id not in record_ids:
+            unmatched.append(f"{file.name} (document {doc.id})")
+        elif doc.id in texts:
+            problems.append(
+                f"{file.name}: a second text of document {doc.id} (kept {names[doc.id]})"
+            )
+        else:
+            texts[doc.id] = doc
+            names[doc.id] = file.name
+    return Corpus(True, texts, names, tuple(problems), tuple(unmatched))

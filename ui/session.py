@@ -1,7 +1,8 @@
-"""Session state glue: URL in once per session, URL out after every run, shared callbacks.
+"""Session state glue: the URL in once per session, the URL out after every run, callbacks.
 
 Widgets that are not drawn in a run lose their value in Streamlit, so every value that must
-survive a change of screen lives in a plain ``aa_*`` key and widgets are re-seeded from it.
+survive a change of screen lives in a plain ``aa_*`` key, and widgets are seeded from it.
+Callbacks run before the script, so the widgets drawn afterwards see what they set.
 """
 
 from __future__ import annotations
@@ -11,18 +12,23 @@ from typing import Any
 
 import streamlit as st
 
-from ui import state as S
+from geo.records.model import Atlas
+from ui import params as P
 
 # plain (non-widget) keys
 LINE = "aa_line"
 COMPARE = "aa_compare"
 DATE = "aa_date"
 PLACE = "aa_place"
-CABLE = "aa_cable"  # the document open in the Cables screen's reader
-FOCUS = "aa_focus"  # (lat, lon, zoom | None) the map is centred on, or None
+DOC = "aa_doc"  # the document open in the Documents screen's reader
+POS = "aa_seq_pos"  # the sequence screen's position (0-based)
+VIEW_ID = "aa_view_id"  # changes whenever the app (not the user) moves the map
+FOCUS = "aa_focus"  # what the map was last sent to: ("line", id) | ("place", id) | None
 WARNINGS = "aa_param_warnings"
 WARN_STATE = "aa_param_state"
-LAST_MAP = "aa_last_map"  # the MapOptions of the last map drawn (for tests and the bench)
+LAST_MAP = "aa_last_map"  # the state of the last map drawn (for tests and the bench)
+DOCS = "aa_docs"  # the visitor's own documents (ui.library.AddedDoc by key)
+TOKEN = "aa_operator_token"
 # widget keys
 THEATER = "aa_theater"
 VIEW = "aa_view"
@@ -33,36 +39,39 @@ def ss() -> Any:
     return st.session_state
 
 
-def init(catalog: S.Catalog) -> None:
+def init(atlas: Atlas, documents: Mapping[str, str]) -> None:
     """Seed the session from the URL on its first run (later runs keep what the user did)."""
     if "aa_init" in ss():
         return
-    params: Mapping[str, str] = st.query_params.to_dict()
-    view, warnings = S.parse_params(params, catalog)
+    view, warnings = P.parse_params(st.query_params.to_dict(), atlas, documents)
     ss()[THEATER] = view.theater
     ss()[VIEW] = view.view
     ss()[LINE] = view.line
     ss()[COMPARE] = view.compare
     ss()[DATE] = view.date
-    ss()[PLACE] = None
-    ss()[FOCUS] = None
-    ss()[CABLE] = view.cable
-    if view.place:
-        fly_to(catalog, view.place)
+    ss()[PLACE] = view.place
+    ss()[DOC] = view.doc
+    ss()[POS] = view.pos
+    ss()[VIEW_ID] = 0
+    ss()[FOCUS] = (
+        ("place", view.place) if view.place else ("line", view.line) if view.line else None
+    )
+    ss().setdefault(DOCS, {})
     ss()[WARNINGS] = [str(w) for w in warnings]
     ss()[WARN_STATE] = current()
     ss()["aa_init"] = True
 
 
-def current() -> S.ViewState:
-    return S.ViewState(
+def current() -> P.ViewState:
+    return P.ViewState(
         theater=ss()[THEATER],
         view=ss()[VIEW],
         line=ss().get(LINE),
         compare=ss().get(COMPARE),
         date=ss().get(DATE),
         place=ss().get(PLACE),
-        cable=ss().get(CABLE),
+        doc=ss().get(DOC),
+        pos=ss().get(POS),
     )
 
 
@@ -76,16 +85,24 @@ def param_warnings() -> list[str]:
 def write_params() -> None:
     """Keep the address bar in step with the view (only when something changed).
 
-    Parameters that are not the app's (e.g. a story link's ``story``/``step``) are kept.
+    Parameters that are not the app's (e.g. a story link's ``story``) are kept.
     """
     now = st.query_params.to_dict()
-    wanted = {k: v for k, v in now.items() if k not in S.PARAMS} | S.to_params(current())
+    mine = set(P.PARAMS) | set(P.ALIASES)
+    wanted = {k: v for k, v in now.items() if k not in mine} | P.to_params(current())
     if now != wanted:
         st.query_params.from_dict(wanted)
 
 
+def move_map(focus: tuple[str, str] | None) -> None:
+    """Send the map to *focus* on its next draw (the user's own panning is never undone
+    otherwise: the renderer applies a view only when its id changes)."""
+    ss()[FOCUS] = focus
+    ss()[VIEW_ID] = int(ss().get(VIEW_ID) or 0) + 1
+
+
 # ---------------------------------------------------------------------------------------
-# callbacks (run before the script, so widgets drawn later see the new values)
+# callbacks
 
 
 def on_theater_change() -> None:
@@ -93,16 +110,20 @@ def on_theater_change() -> None:
     ss()[LINE] = None
     ss()[COMPARE] = None
     ss()[PLACE] = None
-    ss()[FOCUS] = None
     ss()[DATE] = None
+    ss()[POS] = None
     ss()[PICK] = None
+    move_map(None)
     for key in [k for k in ss() if str(k).startswith(("aa_fly_", "w_cmp_", "w_date"))]:
         del ss()[key]
 
 
-def select(line_id: str | None) -> None:
+def select(line_id: str | None, *, zoom: bool = True) -> None:
     ss()[LINE] = line_id
     ss()[PICK] = line_id
+    ss()[PLACE] = None
+    if zoom:
+        move_map(("line", line_id) if line_id else None)
 
 
 def select_and_show(line_id: str) -> None:
@@ -111,29 +132,13 @@ def select_and_show(line_id: str) -> None:
     ss()[VIEW] = "map"
 
 
-def fly_to(catalog: S.Catalog, place_id: str) -> None:
-    place = catalog.places.get(place_id)
-    if place is None:
-        return
-    ss()[PLACE] = place_id
-    ss()[FOCUS] = (place.lat, place.lon, S.PLACE_ZOOM)
+def fly_to(place_id: str) -> None:
+    ss()[PLACE] = place_id or None
+    move_map(("place", place_id) if place_id else None)
 
 
 def reset_view() -> None:
     ss()[PLACE] = None
-    ss()[FOCUS] = None
+    move_map(None)
     for key in [k for k in ss() if str(k).startswith("aa_fly_")]:
         del ss()[key]  # un-press the place buttons
-
-
-def on_map_click(catalog: S.Catalog, key: str) -> None:
-    """A click on the map: select the record under it and keep it in view."""
-    line_id, point = S.clicked_line(ss().get(key), catalog, ss()[THEATER])
-    if line_id is None or line_id == ss().get(LINE):
-        return
-    select(line_id)
-    if point is not None:
-        focus = ss().get(FOCUS)
-        zoom = focus[2] if focus else None
-        ss()[FOCUS] = (point[0], point[1], zoom)
-        ss()[PLACE] = None

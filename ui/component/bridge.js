@@ -1,0 +1,134 @@
+/*
+ * Streamlit custom component (v1, iframe) for the Armistice Atlas map, without
+ * streamlit-component-lib: the postMessage protocol is small enough to speak directly.
+ *
+ *   iframe -> Streamlit: streamlit:componentReady (once), streamlit:setFrameHeight,
+ *                        streamlit:setComponentValue ({...event, seq}, dataType "json")
+ *   Streamlit -> iframe: streamlit:render with args {payload_url, state}
+ *
+ * The payload is fetched once per URL (relative to this page) and kept in memory; the map
+ * is created once per payload and then only update(state)d, so a rerun never resets the
+ * user's zoom and pan.
+ */
+(function () {
+  "use strict";
+
+  const DEFAULT_HEIGHT = 620;
+  const holder = document.getElementById("map");
+  const errorElement = document.getElementById("error");
+  const payloads = new Map(); // absolute URL -> Promise of the parsed payload
+
+  let map = null;
+  let mapUrl = null; // the payload URL the current map was made from
+  let wantedUrl = null; // the payload URL of the latest render
+  let latestState = {};
+  let lastHeight = null;
+  let seq = 0;
+
+  /** A failure whose message may be shown to the reader (no URL, no stack). */
+  class LoadError extends Error {}
+
+  function post(type, fields) {
+    window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type: type }, fields), "*");
+  }
+
+  function setFrameHeight(height) {
+    if (height === lastHeight) return;
+    lastHeight = height;
+    post("streamlit:setFrameHeight", { height: height });
+  }
+
+  function onMapEvent(evt) {
+    seq += 1; // every event differs from the one before, even a second click on the same line
+    post("streamlit:setComponentValue", { value: Object.assign({}, evt, { seq: seq }), dataType: "json" });
+  }
+
+  function fetchPayload(url) {
+    return fetch(url, { credentials: "same-origin" }).then(
+      (response) => {
+        if (!response.ok) throw new LoadError("the server answered " + response.status);
+        return response.json().catch(() => {
+          throw new LoadError("the file is not valid JSON");
+        });
+      },
+      () => {
+        throw new LoadError("the file could not be fetched");
+      },
+    );
+  }
+
+  function loadPayload(url) {
+    if (!payloads.has(url)) {
+      const pending = fetchPayload(url);
+      // a failed load is forgotten, so the next rerun may try again
+      pending.catch(() => payloads.delete(url));
+      payloads.set(url, pending);
+    }
+    return payloads.get(url);
+  }
+
+  function fileName(url) {
+    const path = new URL(url).pathname;
+    return decodeURIComponent(path.slice(path.lastIndexOf("/") + 1)) || "map data";
+  }
+
+  function showError(url, err) {
+    if (map) map.destroy();
+    map = null;
+    mapUrl = null;
+    holder.hidden = true;
+    let reason = "the data could not be drawn";
+    if (err instanceof LoadError) reason = err.message;
+    else if (err && err.name === "AtlasMapFormatError") reason = "it is not Armistice Atlas map data";
+    errorElement.textContent = "The map could not be loaded (" + fileName(url) + ": " + reason + ").";
+    errorElement.hidden = false;
+    if (!(err instanceof LoadError) && window.console) console.error(err);
+  }
+
+  function showMap(url, payload) {
+    if (mapUrl !== url) {
+      if (map) map.destroy();
+      errorElement.hidden = true;
+      holder.hidden = false;
+      // a fresh element per map: one that failed half-way never blocks the next
+      const element = document.createElement("div");
+      holder.textContent = "";
+      holder.appendChild(element);
+      map = window.AtlasMap.create(element, payload, { onEvent: onMapEvent, assets: "./" });
+      mapUrl = url;
+    }
+    map.update(latestState);
+  }
+
+  function render(args) {
+    latestState = args && args.state && typeof args.state === "object" ? args.state : {};
+    const height = Number(latestState.height);
+    setFrameHeight(height > 0 ? height : DEFAULT_HEIGHT);
+    const given = args && args.payload_url;
+    if (typeof given !== "string" || !given) {
+      showError(window.location.href, new LoadError("no map data was given"));
+      return;
+    }
+    const url = new URL(given, window.location.href).href;
+    wantedUrl = url;
+    if (map && url === mapUrl) {
+      map.update(latestState);
+      return;
+    }
+    loadPayload(url)
+      .then((payload) => {
+        if (url === wantedUrl) showMap(url, payload); // else a newer render wants another map
+      })
+      .catch((err) => {
+        if (url === wantedUrl) showError(url, err);
+      });
+  }
+
+  window.addEventListener("message", (event) => {
+    if (event.source !== window.parent) return; // only Streamlit, our parent, may drive us
+    const data = event.data;
+    if (data && data.type === "streamlit:render") render(data.args);
+  });
+
+  post("streamlit:componentReady", { apiVersion: 1 });
+})();

@@ -1,0 +1,1 @@
+"""One module per screen: map, compare, sequence, timeline, documents, present, sources."""

@@ -1,0 +1,106 @@
+"""The Map screen: every line and zone of a theater, and the panel of the one selected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from geo.geometry import BuiltAtlas
+from geo.outputs.webmap import date_label
+from geo.vocab import theater_label
+from ui import rules, session
+from ui.exports import MapView, export_buttons, show_text_alternative
+from ui.mapview import MAIN_SPLIT, MapSettings, map_state, show_map
+from ui.panel import show_line_panel
+from ui.resources import Corpus
+from ui.tables import html_table
+from ui.text import md_label
+
+MAP_KEY = "aa_map_main"
+
+
+def on_map_event(built: BuiltAtlas, theater: str) -> Any:
+    def handle(event: dict[str, Any]) -> None:
+        line_id = rules.clicked_line(event, built.atlas, theater)
+        if line_id is not None and line_id != session.ss().get(session.LINE):
+            session.select(line_id, zoom=False)  # a click keeps the user's view
+
+    return handle
+
+
+def show(built: BuiltAtlas, corpus: Corpus, settings: MapSettings, data_dir: str) -> None:
+    ss = session.ss()
+    atlas = built.atlas
+    theater = ss[session.THEATER]
+    selected = ss.get(session.LINE)
+    layers = rules.shown_layers(
+        atlas, theater, settings.groups, settings.hidden, always=[selected] if selected else []
+    )
+    left, right = st.columns(MAIN_SPLIT, gap="medium")
+    with left:
+        state = map_state(built, theater, settings, layers=layers, selected=selected)
+        show_map(built, theater, state, key=MAP_KEY, on_event=on_map_event(built, theater))
+        c1, c2, c3 = st.columns([3, 1.2, 1.3], vertical_alignment="center")
+        c1.caption(
+            "Click a line or zone for its sources. Colour = party, dashes = status, letters = "
+            "the legend's keys; the layer button (top right of the map) toggles groups."
+        )
+        c2.button(
+            "Reset view",
+            on_click=session.reset_view,
+            disabled=ss.get(session.FOCUS) is None,
+            width="stretch",
+        )
+        view = MapView(theater, layers, selected, places=settings.places)
+        with c3.popover("Download", icon=":material/download:", width="stretch"):
+            export_buttons(data_dir, view, slug=theater, key="aa_map_export")
+        show_text_alternative(built, view)
+
+    with right:
+        ids = [ln.id for ln in atlas.lines_in(theater)]
+        if session.PICK not in ss or ss[session.PICK] not in [None, *ids]:
+            ss[session.PICK] = selected if selected in ids else None
+        st.selectbox(
+            "Line or zone",
+            ids,
+            index=None,
+            format_func=lambda i: atlas.lines[i].title,
+            key=session.PICK,
+            placeholder="Click the map, or choose here…",
+            on_change=lambda: session.select(ss.get(session.PICK)),
+        )
+        if selected and selected in atlas.lines:
+            with st.container(height=settings.height - 20, border=False):
+                show_line_panel(built, corpus, selected, on_fly=session.fly_to)
+        else:
+            _overview(built, theater)
+
+
+def _overview(built: BuiltAtlas, theater: str) -> None:
+    atlas = built.atlas
+    keys = atlas.keys(theater)
+    st.markdown(f"## {md_label(theater_label(theater))}: what is on the map")
+    rows = []
+    for ln in atlas.lines_in(theater):
+        shape = built[ln.id]
+        size = f"{shape.length_km:,.0f} km" if shape.is_line else f"{shape.area_km2:,.0f} km²"
+        rows.append(
+            [
+                keys.get(ln.id, "—"),
+                date_label(ln) or "—",
+                ln.party_short if ln.is_position else "—",
+                ln.title,
+                size,
+                ln.status,
+            ]
+        )
+    st.html(
+        html_table(
+            ["Key", "Date", "Who", "Line or zone", "Size", "Status"], rows, numeric=("Size",)
+        )
+    )
+    st.caption(
+        "Dashed = proposed, dotted = fallback, solid = agreed; grey dots = reference lines. "
+        "Hollow place markers: the identification is not certain."
+    )
