@@ -49,7 +49,7 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
 def default_data_dir() -> Path:
     """The atlas's own records: ``data/`` of a checkout, else the copy installed with geo."""
     checkout = CHECKOUT_DIR / "data"
-    if (checkout / "places.yaml").is_file():
+    if (checkout / "documents").is_dir():
         return checkout
     return PACKAGE_DIR / "atlas_data"
 

@@ -164,7 +164,7 @@ def group_label(group: str) -> str:
     if group == _AGREED:
         return "Agreed during the talks"
     if group == _REFERENCE:
-        return "Reference parallels"
+        return "Reference lines (parallels, roads)"
     return f"Proposed by {party_short(group.removeprefix('party-'))}"
 
 

@@ -12,7 +12,8 @@ A recipe is data (see ``data/README.md``); the builders here are small and compo
 * ``border`` -- a shared land border from the basemap (the 1953 Korean line);
 * ``buffer`` -- another line widened by km on one or both sides, clipped to land;
 * ``circle`` -- a disc of km around a place, clipped to land;
-* ``zone`` -- admin-1 units, buffered hulls of places, corridors along roads, sub-recipes;
+* ``zone`` -- admin-1 units, buffered hulls of places, corridors along roads, sub-recipes,
+  optionally cut to other units (``clip_units``) or to a box (``clip_box``);
 * ``polygon`` -- a zone through places in order (refused if it crosses itself);
 * ``same_as`` -- the shape of another record (one shape claimed by two parties);
 * ``coordinates`` -- a line or a zone given point by point (what the app's sandbox writes
@@ -35,11 +36,13 @@ from geo.errors import Problem, ValidationError
 from geo.geometry.basemap import Basemap, polygons_only
 from geo.geometry.rivers import trace
 from geo.grid import GridError, decode
-from geo.measure import buffer_km, offset_km
+from geo.measure import buffer_km, distance_km, offset_km
 from geo.records.model import Atlas, Line
 from geo.vocab import THEATERS
 
 NORTH_LIMIT = 60.0
+#: A grid reference must decode this close to the place its document names beside it.
+GRID_NEAR_KM = 3.0
 Made = tuple[BaseGeometry, LineString | None]  # (drawn shape, divider or None for zones)
 
 
@@ -116,12 +119,26 @@ class Builder:
         return self._finish(list(path.coords), spec, key)
 
     def grid(self, spec: Mapping[str, Any], key: str) -> Made:
+        """Grid references as written (``ref``), or as read where the print is wrong
+        (``read_as``); one that names a place (``near``) must decode within ``near_km``
+        (default 3 km) of it, or the record is refused."""
         coords: list[tuple[float, float]] = []
         for ref in spec["refs"]:
             try:
                 d = decode(ref.get("read_as", ref["ref"]))
             except GridError as exc:
                 raise self.fail(key, str(exc)) from None
+            near = ref.get("near")
+            if near:
+                place = self.atlas.places[near]
+                km = distance_km(d.lon, d.lat, place.lon, place.lat)
+                limit = float(ref.get("near_km", GRID_NEAR_KM))
+                if km > limit:
+                    raise self.fail(
+                        key,
+                        f"grid reference {ref['ref']!r} decodes {km:.1f} km from {place.name}, "
+                        f"which the document names beside it (more than {limit:g} km)",
+                    )
             coords.append((d.lon, d.lat))
         return self._finish(coords, spec, key)
 
@@ -259,6 +276,11 @@ class Builder:
             zone = zone.intersection(
                 shapely.union_all([self.base.units[u] for u in spec["clip_units"]])
             )
+        if spec.get("clip_box"):
+            box = spec["clip_box"]
+            if not (isinstance(box, list) and len(box) == 4):
+                raise self.fail(key, "clip_box needs [lon_min, lat_min, lon_max, lat_max]")
+            zone = zone.intersection(shapely.box(*map(float, box)))
         return self._clip_zone(zone, spec, key), None
 
     def _clip_zone(self, zone: BaseGeometry, spec: Mapping[str, Any], key: str) -> BaseGeometry:

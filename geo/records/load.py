@@ -70,7 +70,23 @@ def load_atlas(data_dir: Path | str | None = None, *, max_record_bytes: int | No
 
     units = _load_units(data_dir, problems, root)
     documents = many(DOCUMENT_DIR, _document)
-    places = _load_places(data_dir / "places.yaml", problems, root, limit)
+    places: dict[str, Place] = {}
+    place_files = sorted(iter_record_files(data_dir / "places"))
+    if not place_files:
+        problems.append(Problem(rel(data_dir / "places", root), 0, "no gazetteer files found"))
+    for path in place_files:
+        for pid, place in _load_places(path, problems, root, limit).items():
+            if pid in places:
+                problems.append(
+                    Problem(
+                        place.path,
+                        place.line,
+                        f"duplicate place id {pid!r} (also {places[pid].path})",
+                        "id",
+                    )
+                )
+            else:
+                places[pid] = place
     lines = many("proposals", _proposal)
     for oid, rec in many("outcomes", _outcome).items():
         if oid in lines:
