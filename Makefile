@@ -1,24 +1,26 @@
 # Two commands do all the set-up on a fresh machine:
-#   make run   - create/update .venv, install the project, start the app on 127.0.0.1:8501
-#   make test  - create/update .venv with the test extras, run ruff, mypy and the whole pytest suite
+#   make run   - create/update .venv from the lock file, start the app on 127.0.0.1:8501
+#   make test  - create/update .venv with the test tools, run ruff, mypy and the whole suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test lint bench validate clean
+.PHONY: run test lint bench validate lock lowest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when pyproject.toml changes.
-$(VENV)/.app-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Install exactly the locked versions; reinstall when the lock or pyproject.toml changes.
+$(VENV)/.app-installed: pyproject.toml requirements/app.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/app.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.test-installed: pyproject.toml requirements/test.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/test.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.app-installed
 
 run: $(VENV)/.app-installed
@@ -34,12 +36,21 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(VENV)/.test-installed
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/bench_geometry.py
+	$(BIN)/python bench/bench_documents.py
 	$(BIN)/python bench/bench_app.py
 
 validate: $(VENV)/.app-installed
 	$(BIN)/python -m geo validate
 
+# Regenerate the lock files from pyproject.toml (fresh virtualenvs, newest allowed versions).
+lock:
+	bash requirements/lock.sh
+
+# The suite against the lowest versions pyproject.toml allows (CI runs this once).
+lowest:
+	bash requirements/lowest.sh
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts static/vendor
+	rm -rf $(VENV) .venv-lowest .pytest_cache .mypy_cache .ruff_cache test-artifacts

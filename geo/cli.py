@@ -71,7 +71,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.a not in atlas.lines:
         raise AtlasError(f"unknown line id {args.a!r}")
     line = atlas.lines[args.a]
-    built = build(atlas, [line.theater], cache_dir=Settings.from_env().cache_dir)
+    theaters = {line.theater}
+    if args.b in atlas.lines:  # both theaters, so two ids of different ones say so
+        theaters.add(atlas.lines[args.b].theater)
+    built = build(atlas, sorted(theaters), cache_dir=Settings.from_env().cache_dir)
     if args.with_file:
         try:
             raw = Path(args.with_file).read_text(encoding="utf-8")

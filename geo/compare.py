@@ -5,7 +5,8 @@ north of one line and south of the other (the symmetric difference of their nort
 For zones it is the land in one zone and not the other. Each named place is *north*/*south*
 of a line (*inside*/*outside* a zone), *on the line* when the line passes within the place's
 own precision, or *split* when the place is a region the line cuts. A place changes side when
-its two answers differ.
+its two answers differ. "On the line" means within the place's precision plus up to 1 km of
+the line's.
 
 Either side may be a record or a shape drawn by a user (:func:`drawn`), so the sandbox and
 ``python -m geo compare LINE --with FILE`` use the same computation as the Compare screen.
@@ -32,6 +33,9 @@ from geo.vocab import THEATERS
 #: A drawn shape may have at most this many vertices (the work is linear in them).
 MAX_DRAWN_VERTICES = 2_000
 DRAWN_ID = "drawn"
+#: "On the line" allows the place's own precision and at most this much of the line's (a
+#: river drawn from 1:1M data may run a kilometre off a bridge that stands on it).
+ON_LINE_LINE_KM = 1.0
 
 
 @dataclass(frozen=True)
@@ -134,9 +138,8 @@ def drawn(
             coords.reverse()
         divider = LineString(coords)
         clipped = divider.intersection(land)
-        s = Shape(
-            DRAWN_ID, clipped if not clipped.is_empty else divider, divider, length_km(divider), 0.0
-        )
+        drawn_part = clipped if not clipped.is_empty else divider
+        s = Shape(DRAWN_ID, drawn_part, divider, length_km(drawn_part), 0.0)
     else:
         s = Shape(DRAWN_ID, geom, None, 0.0, area_km2(geom.intersection(land)))
     return Subject(DRAWN_ID, "Your line" if s.is_line else "Your zone", theater, countries, 0.5, s)
@@ -166,7 +169,8 @@ def place_side(subject: Subject, place: Place) -> str:
     """Where *place* stands with respect to a line or zone (see the module docstring)."""
     s = subject.shape
     if s.divider is not None:
-        if distance_to_km(s.geometry, place.lon, place.lat) <= place.precision_km:
+        tolerance = place.precision_km + min(subject.precision_km, ON_LINE_LINE_KM)
+        if distance_to_km(s.geometry, place.lon, place.lat) <= tolerance:
             return "split" if place.kind in ("region", "river") else "on the line"
         north = north_region(s.divider, subject.theater).contains(Point(place.lon, place.lat))
         return "north" if north else "south"

@@ -33,6 +33,7 @@ ROWS = "ABCDEFGHJKLMNPQRSTUV"  # the 20 row letters (no I, O)
 COLUMN_ZONE = {**dict.fromkeys("ABCDEFGH", 52), **dict.fromkeys("STUVWXYZ", 51)}
 BAND = "S"
 KOREA_LAT = (33.0, 43.0)
+KOREA_LON = (124.0, 131.5)
 _TOKYO_UTM = {51: "EPSG:3092", 52: "EPSG:3093"}
 _TOKYO_TO_WGS84 = (
     "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
@@ -76,8 +77,14 @@ def _square_origin(zone: int, col: str, row: str) -> tuple[float, float]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mgrs's band check uses WGS84 latitudes; harmless
-        _, _, east, north = mgrs.MGRS().MGRSToUTM(f"{zone}{BAND}{col}{row}0000")
-    return float(east), float(north)
+        try:
+            _, _, east, north = mgrs.MGRS().MGRSToUTM(f"{zone}{BAND}{col}{row}0000")
+        except mgrs.core.MGRSError as exc:
+            raise GridError(f"no 100 km square {col}{row} in zone {zone}{BAND}") from exc
+    # mgrs returns the *centre* of the 1 km square "0000" (x00500 m), not the corner; a
+    # 100 km square's corner is a whole multiple of 100 km, so round down to it (the half
+    # square is added once, by the caller).
+    return float(east // 100_000 * 100_000), float(north // 100_000 * 100_000)
 
 
 def decode(written: str) -> Decoded:
@@ -101,11 +108,15 @@ def decode(written: str) -> Decoded:
     found: list[Decoded] = []
     for lettering, shift in (("1950s rows (shifted 10)", -10), ("as written", 0)):
         modern = shift_row(row, shift)
-        x0, y0 = _square_origin(zone, col, modern)
+        try:
+            origin = _square_origin(zone, col, modern)
+        except GridError:
+            continue  # this lettering names no square: the other may
+        x0, y0 = origin
         east, north = x0 + (east_km + 0.5) * 1000.0, y0 + (north_km + 0.5) * 1000.0
         to_tokyo, to_wgs84 = _transformers(zone)
         lon_t, lat_t = to_tokyo.transform(east, north)
-        if KOREA_LAT[0] <= lat_t <= KOREA_LAT[1]:
+        if KOREA_LAT[0] <= lat_t <= KOREA_LAT[1] and KOREA_LON[0] <= lon_t <= KOREA_LON[1]:
             lon, lat = to_wgs84.transform(lon_t, lat_t)
             code = f"{zone}{BAND}{col}{modern}{east_km:02d}{north_km:02d}"
             found.append(Decoded(written, code, lettering, float(lat), float(lon)))

@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -42,6 +43,8 @@ class RunningApp:
     port: int
     process: subprocess.Popen[bytes]
     log: Path
+    #: the server's ``ARMISTICE_*`` settings (its folders: ``settings["ARMISTICE_CACHE"]``…)
+    settings: dict[str, str]
 
     @property
     def url(self) -> str:
@@ -82,9 +85,18 @@ def running_app(
     *log* is a file, or a folder to put ``streamlit-<port>.log`` in. *env* overrides the
     environment (``None`` removes a variable); by default the app reads the corpus the tests
     use (``$ARMISTICE_CORPUS``, else ``../shared/corpus`` when it exists) and the repository's
-    own records. The app is served on loopback, so it runs in local mode unless *env* sets
-    ``ARMISTICE_MODE``.
+    own records, and gets a fresh, empty cache folder (``ARMISTICE_CACHE``) and shared library
+    (``ARMISTICE_USER_DATA``) of its own, removed when the block ends: a test never reads what
+    another run built or added, and never writes to the user's real folders. The app is served
+    on loopback, so it runs in local mode unless *env* sets ``ARMISTICE_MODE``.
     """
+    with tempfile.TemporaryDirectory(prefix="armistice-app-") as scratch:
+        yield from _run(log, env, timeout, Path(scratch))
+
+
+def _run(
+    log: Path, env: Mapping[str, str | None] | None, timeout: float, scratch: Path
+) -> Iterator[RunningApp]:
     from conftest import corpus_dir
 
     full = dict(os.environ)
@@ -94,6 +106,10 @@ def running_app(
     else:
         full.pop("ARMISTICE_CORPUS", None)
     full.pop("ARMISTICE_DATA", None)
+    for name in ("cache", "user-data"):
+        (scratch / name).mkdir()
+    full["ARMISTICE_CACHE"] = str(scratch / "cache")
+    full["ARMISTICE_USER_DATA"] = str(scratch / "user-data")
     for key, value in (env or {}).items():
         if value is None:
             full.pop(key, None)
@@ -111,7 +127,8 @@ def running_app(
     ]  # fmt: skip
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=full, stdout=out, stderr=out)
-    app = RunningApp(port, proc, log)
+    settings = {k: v for k, v in full.items() if k.startswith("ARMISTICE_")}
+    app = RunningApp(port, proc, log, settings)
     try:
         deadline = time.monotonic() + timeout
         while not healthy(app.url):

@@ -24,10 +24,11 @@ import os
 import re
 import shutil
 import tempfile
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from threading import Lock
 
 from geo.documents import DocumentError, Mention, ParsedDocument, find_mentions, read_document_bytes
 from geo.documents.decode import SUFFIXES
@@ -185,8 +186,33 @@ def can_write(mode: str, settings: Settings, token: str | None) -> bool:
     return bool(wanted) and token is not None and hmac.compare_digest(token, wanted)
 
 
+_DESCRIBED: OrderedDict[tuple[str, int, int, int, int], AddedDoc] = OrderedDict()
+_DESCRIBED_MAX = 1024
+_DESCRIBED_LOCK = Lock()
+
+
+def _described(path: Path, atlas: Atlas) -> AddedDoc | str:
+    """A library file parsed and described once per version of the file (its signature):
+    a rerun, or a change to one file, never reads the others again."""
+    st_ = path.stat()
+    key = (str(path), st_.st_size, st_.st_mtime_ns, st_.st_ino, id(atlas))
+    with _DESCRIBED_LOCK:
+        if key in _DESCRIBED:
+            _DESCRIBED.move_to_end(key)
+            return _DESCRIBED[key]
+    doc, reason = parsed_file(path)
+    if doc is None:
+        return reason
+    added = describe(atlas, doc, clean_name(path.name), "library", [], st_.st_size)
+    with _DESCRIBED_LOCK:
+        _DESCRIBED[key] = added
+        while len(_DESCRIBED) > _DESCRIBED_MAX:
+            _DESCRIBED.popitem(last=False)
+    return added
+
+
 def read_library(folder: Path, atlas: Atlas) -> Library:
-    """Every document in the library folder (each file parsed once per change)."""
+    """Every document in the library folder (each file parsed and described once per change)."""
     try:
         files = sorted(
             p
@@ -202,13 +228,14 @@ def read_library(folder: Path, atlas: Atlas) -> Library:
     problems: list[str] = []
     total = 0
     for path in _prefer_newest(files):
-        doc, reason = parsed_file(path)
-        if doc is None:
-            problems.append(f"{clean_name(path.name)}: {reason}")
+        try:
+            added = _described(path, atlas)
+        except OSError:
+            continue  # removed meanwhile
+        if isinstance(added, str):
+            problems.append(f"{clean_name(path.name)}: {added}")
             continue
-        size = path.stat().st_size
-        total += size
-        added = describe(atlas, doc, clean_name(path.name), "library", [], size)
+        total += added.size
         docs.setdefault(added.key, added)
     return Library(docs, tuple(problems), total)
 

@@ -10,6 +10,7 @@ folder another user can write to cannot run code here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -30,8 +31,11 @@ from geo.measure import area_km2, length_km
 from geo.records.model import Atlas, Line
 from geo.vocab import THEATERS
 
-#: Bump when the shapes a recipe makes change, so old cache files are not read.
+#: Bump when the cache file's layout changes. (A change to the code that makes shapes needs no
+#: bump: the source of those modules is part of the key, see :func:`_code_hash`.)
 SHAPES_FORMAT = 3
+#: The modules whose code decides what a recipe draws.
+_SHAPE_CODE = ("recipes.py", "rivers.py", "build.py", "basemap.py", "../grid.py", "../measure.py")
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,8 @@ def _build_theater(
         return done[line_id]
 
     # Records others are made from first, so an error is reported at its own record.
-    order = sorted(lines, key=lambda ln: (not _is_referenced(ln.id, lines), ln.id))
+    referenced = _referenced(lines)
+    order = sorted(lines, key=lambda ln: (ln.id not in referenced, ln.id))
     for line in order:
         if line.id in done or line.id in failed:
             continue
@@ -153,8 +158,9 @@ def _build_theater(
     return shapes, problems
 
 
-def _is_referenced(line_id: str, lines: list[Line]) -> bool:
-    return any(line_id in references_of(ln.geometry) for ln in lines)
+def _referenced(lines: list[Line]) -> set[str]:
+    """The ids other records' recipes refer to (one pass: linear in the records)."""
+    return {ref for ln in lines for ref in references_of(ln.geometry)}
 
 
 def _shape(line_id: str, geom: BaseGeometry, divider: LineString | None) -> Shape:
@@ -172,9 +178,19 @@ def _shape(line_id: str, geom: BaseGeometry, divider: LineString | None) -> Shap
 # the disk cache
 
 
+@functools.cache
+def _code_hash() -> str:
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in _SHAPE_CODE:
+        h.update((here / name).read_bytes())
+    return h.hexdigest()
+
+
 def _cache_key(atlas: Atlas, theater: str, lines: list[Line]) -> str:
-    """A hash of everything the theater's shapes depend on."""
-    h = hashlib.sha256(f"shapes/{SHAPES_FORMAT}/{theater}".encode())
+    """A hash of everything the theater's shapes depend on: the records, the gazetteer, the
+    basemap files and the code that draws them."""
+    h = hashlib.sha256(f"shapes/{SHAPES_FORMAT}/{_code_hash()}/{theater}".encode())
     for ln in sorted(lines, key=lambda ln: ln.id):
         h.update(
             json.dumps([ln.id, ln.geometry, ln.countries], sort_keys=True, default=str).encode()
@@ -218,7 +234,7 @@ def _read_cache(cache_dir: Path, theater: str, key: str) -> dict[str, Shape] | N
                 float(rec["area_km2"]),
             )
         return out
-    except (OSError, ValueError, KeyError, TypeError, shapely.errors.ShapelyError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, shapely.errors.ShapelyError):
         return None  # absent, old or damaged: build again
 
 

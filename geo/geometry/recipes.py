@@ -121,9 +121,18 @@ class Builder:
     def grid(self, spec: Mapping[str, Any], key: str) -> Made:
         """Grid references as written (``ref``), or as read where the print is wrong
         (``read_as``); one that names a place (``near``) must decode within ``near_km``
-        (default 3 km) of it, or the record is refused."""
+        (default 3 km) of it, or the record is refused. An entry with ``place`` is a point
+        the document gives in words, not as a grid reference ("the mouth of the Yesong
+        River"): ``ref`` then holds those words and the point is the gazetteer place."""
         coords: list[tuple[float, float]] = []
         for ref in spec["refs"]:
+            if ref.get("place") is not None:
+                pid = ref["place"]
+                if not isinstance(pid, str) or pid not in self.atlas.places:
+                    raise self.fail(key, f"unknown place id {pid!r}")
+                place = self.atlas.places[pid]
+                coords.append((place.lon, place.lat))
+                continue
             try:
                 d = decode(ref.get("read_as", ref["ref"]))
             except GridError as exc:
@@ -144,11 +153,12 @@ class Builder:
 
     def offset(self, spec: Mapping[str, Any], key: str) -> Made:
         """Another line moved *km* to one side (its drawn part, kept west -> east)."""
-        base_geom, _ = self.lookup(spec["of"])
+        base_geom, divider = self.lookup(spec["of"])
         side = str(spec.get("side", "north"))
         if side not in ("north", "south"):
             raise self.fail(key, f"side must be north or south, not {side!r}")
-        source = shapely.line_merge(base_geom) if base_geom.geom_type != "LineString" else base_geom
+        # the unclipped line (one piece even where land cuts the drawn one), else the drawn one
+        source = divider if divider is not None else shapely.line_merge(base_geom)
         if source.geom_type != "LineString":
             raise self.fail(key, f"{spec['of']!r} is not one continuous line")
         moved = offset_km(source, float(spec["km"]), side=side, origin=self.origin)

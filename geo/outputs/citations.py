@@ -61,7 +61,8 @@ def _publisher(cable: Cable) -> str:
 def author(cable: Cable) -> str:
     """The sender without the explanatory note in brackets (``Mao Zedong (forwarding ...)``)."""
     name = re.sub(r"\s*\([^)]*\)", "", cable.sender)
-    return _one_line(name)
+    # one unit: a comma would make reference managers read "family, given"
+    return _one_line(name.replace(",", " –"))
 
 
 def cables_for(atlas: Atlas, line_ids: Iterable[str]) -> list[Cable]:

@@ -191,6 +191,19 @@ def to_csv(built: BuiltAtlas, *, theater: str | None = None, ids: set[str] | Non
     return buf.getvalue()
 
 
+#: Shapefile (dBASE) text fields hold at most 254 characters.
+SHP_TEXT_MAX = 254
+
+
+def _fit(text: str, limit: int = SHP_TEXT_MAX) -> str:
+    """*text* cut at its last separator before *limit*, marked with "…" (never mid-address):
+    the Shapefile's limit; the GeoPackage keeps everything."""
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(sep, 0, limit - 2) for sep in ("; ", " "))
+    return text[: cut if cut > 0 else limit - 2].rstrip(" ;") + " …"
+
+
 #: Shapefile field names are at most 10 characters.
 _SHP_NAMES = {
     "party_label": "party_lbl",
@@ -211,7 +224,10 @@ def write_vector(
     with_places: bool = False,
 ) -> int:
     """Write a GeoPackage (layers ``lines``, ``zones``, ``places``) or a Shapefile set (one
-    file per geometry kind) that GDAL reads back; returns the number of features written."""
+    file per geometry kind) that GDAL reads back; returns the number of features written.
+
+    A Shapefile's text fields stop at 254 characters: longer ones (many sources) are cut at a
+    separator and end in "…"; the GeoPackage and GeoJSON keep every source whole."""
     import geopandas as gpd
 
     fc = to_feature_collection(built, theater=theater, with_places=with_places)
@@ -222,6 +238,8 @@ def write_vector(
         row = {k: v for k, v in flat_row(f["properties"]).items() if not isinstance(v, list | dict)}
         row["geometry"] = shapely.geometry.shape(f["geometry"])
         groups.setdefault(layer, []).append(row)
+    if fmt == "gpkg":
+        path.unlink(missing_ok=True)  # a new file: no layer of an earlier export survives
     written = 0
     for layer, rows in groups.items():
         frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
@@ -229,6 +247,11 @@ def write_vector(
             frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
         elif fmt == "shp":
             target = path.with_name(f"{path.stem}-{layer}.shp")
+            for column in frame.columns:
+                if frame[column].dtype == object and column != "geometry":
+                    frame[column] = frame[column].map(
+                        lambda v: _fit(v) if isinstance(v, str) else v
+                    )
             frame.rename(columns=_SHP_NAMES).to_file(
                 target, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8"
             )
