@@ -44,7 +44,11 @@ def _tidy_library(folder: str) -> bool:
 
 
 _tidy_library(str(settings.user_dir))
-session.init(atlas, {d.id: d.theater for d in atlas.documents.values()})
+if not session.ready():  # the first run of a session reads its URL
+    linkable = {d.id: d.theater for d in atlas.documents.values()}
+    shared = library.read_library(settings.user_dir, atlas).docs.values()
+    linkable.update({f"library:{d.document.id}": d.theater for d in shared})
+    session.init(atlas, linkable)
 present.prepare(data_dir)  # a story sets theater, line and day
 
 st.html(

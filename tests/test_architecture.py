@@ -55,7 +55,9 @@ def _imports(name: str, path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + [base])
+                base = ".".join(
+                    [*package.split(".")[: len(package.split(".")) - node.level + 1], base]
+                )
             targets = [f"{base}.{a.name}" for a in node.names] + [base]
         for target in targets:
             while target and target not in MODULES:
@@ -89,7 +91,7 @@ def test_no_import_cycles() -> None:
             if nxt.startswith(node + ".") or node.startswith(nxt + "."):
                 continue  # a package and its own modules
             if state.get(nxt) == 1:
-                cycle = stack[stack.index(nxt) :] + [nxt]
+                cycle = [*stack[stack.index(nxt) :], nxt]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if state.get(nxt) is None:
                 visit(nxt)

@@ -1,22 +1,42 @@
-"""Record text is never compiled as a template on its way into a map (both render paths).
+"""Template syntax and markup in every record field are shown literally, never evaluated.
 
-branca compiles a macro's rendered output as Jinja (docs/upstream-branca-template-injection.md):
-a title ``{{6*7}}`` showed as ``42``, and ``{{cycler.__init__.__globals__...}}`` ran Python
-during ``python -m geo render``. Every text field of every record here carries template
-syntax, markup and a code-execution payload; the maps must show it literally.
+Every text field of every record (tests/hostile_data.py) carries Jinja expressions, an
+unclosed statement, HTML, a JS template literal and a Python-running payload. Record text
+reaches a page only as JSON (``geo.outputs.webmap.to_json``), the CLI writes it as data, and
+the app escapes it for markdown and HTML; so ``{{6*7}}x`` must come out as written and ``42x``
+nowhere. (In a real browser: tests/browser/.)
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import os
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from test_app import (  # the app's environment and the AppTest helpers
+    SCREENS,
+    app_cache,  # noqa: F401
+    app_env,  # noqa: F401
+    page_source,
+    run,
+    texts,
+)
 
 import hostile_data
 from conftest import DATA_DIR, REPO_ROOT
-from geo import compat, validate
+from geo import Atlas, BuiltAtlas, build, load_atlas, validate
+from geo.outputs import webmap
+
+LITERAL = "{{6*7}}x"  # how the token's first expression must be shown
+PWNED = "PWNED_BY_TEMPLATE"
 
 
 @pytest.fixture(scope="module")
@@ -24,51 +44,157 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return hostile_data.make(tmp_path_factory.mktemp("tmpl") / "data", DATA_DIR)
 
 
-def test_the_poisoned_copy_still_validates(data: Path) -> None:
+@pytest.fixture(scope="module")
+def hostile_atlas(data: Path) -> Atlas:
+    return load_atlas(data)
+
+
+@pytest.fixture(scope="module")
+def hostile_built(hostile_atlas: Atlas) -> BuiltAtlas:
+    return build(hostile_atlas)
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string inside a JSON value (keys included)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
+def no_pwned(*folders: Path) -> None:
+    for folder in (*folders, REPO_ROOT, Path.cwd()):
+        assert not (folder / PWNED).exists(), folder
+
+
+def cli(data: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ARMISTICE_CACHE": str(tmp_path / "cache")}
+    env.pop("ARMISTICE_DATA", None)
+    res = subprocess.run(
+        [sys.executable, "-m", "geo", "--data-dir", str(data), *args],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    no_pwned(tmp_path)
+    return res
+
+
+def test_the_poisoned_copy_still_validates(data: Path, hostile_atlas: Atlas) -> None:
     assert validate(data) == []
+    line = hostile_atlas.lines["vn-1954-drv-minimum"]
+    assert hostile_data.TOKEN in line.title and hostile_data.RCE in line.title
+    doc = hostile_atlas.documents["110145"]
+    for text in (doc.title, doc.citation, doc.summary, doc.archive, doc.publisher):
+        assert hostile_data.TOKEN in text
+    assert hostile_data.TOKEN in hostile_atlas.places["cua-tung"].name
+
+
+# ---------------------------------------------------------------------------------------
+# the standalone page and the payload
 
 
 @pytest.mark.parametrize("theater", ["korea", "indochina"])
 def test_cli_render_shows_template_syntax_literally(
-    data: Path, tmp_path: Path, theater: str
+    data: Path, hostile_atlas: Atlas, tmp_path: Path, theater: str
 ) -> None:
     out = tmp_path / "map.html"
-    res = subprocess.run(
-        [sys.executable, "-m", "geo", "--data-dir", str(data), "render", "--theater", theater,
-         "--out", str(out)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert res.returncode == 0, res.stderr
+    cli(data, tmp_path, "render", "--theater", theater, "--out", str(out))
     page = out.read_text(encoding="utf-8")
-    assert "{{6*7}}x" in page  # shown as written ...
-    assert hostile_data.EVALUATED not in page  # ... never evaluated
-    assert "{%raw%}" in page  # the unclosed statement did not crash a compile
-    assert not (tmp_path / "PWNED_BY_TEMPLATE").exists()
-    assert not (REPO_ROOT / "PWNED_BY_TEMPLATE").exists()
+    found = re.search(
+        r'<script type="application/json" id="aa-payload">(.*?)</script>', page, re.DOTALL
+    )
+    assert found, "the page carries its payload as JSON"
+    raw = found[1]
+    assert "{{" not in raw and "<b>" not in raw  # escaped inside the script element
+    payload = json.loads(raw)
+    shown = list(strings(payload))
+    assert any(LITERAL in s for s in shown)
+    titles = {f["id"]: f["properties"]["title"] for f in payload["features"]["features"]}
+    for ln in hostile_atlas.lines_in(theater):
+        assert titles[ln.id] == ln.title  # exactly as written
+        assert hostile_data.TOKEN in titles[ln.id]
+    places = [f["properties"]["name"] for f in payload["places"]["features"]]
+    assert places and all(hostile_data.TOKEN in name for name in places)
+    assert hostile_data.EVALUATED not in page
 
 
-def test_the_patch_refuses_untested_versions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The guard fails loudly when a patched library moves, rather than patching blind."""
-    import branca
-
-    compat.check_versions()  # the installed versions are the tested ones
-    monkeypatch.setattr(branca, "__version__", "9.0.0")
-    with pytest.raises(compat.IncompatibleLibrary, match=r"branca 9\.0\.0 is untested"):
-        compat.check_versions()
-
-
-def test_the_patched_internals_are_still_there() -> None:
-    """Fails when branca/folium rename what the patch relies on (or drop it)."""
-    import branca.element
-    import folium.map
-
-    compat.check_versions()  # the originals still re-template their output, as patched
-    compat.install()
-    assert branca.element.MacroElement.render is compat._render_literal
-    assert folium.map.Popup.render is compat._popup_render_literal
+@pytest.mark.parametrize("theater", ["korea", "indochina"])
+def test_the_payload_and_its_json_keep_the_text(hostile_built: BuiltAtlas, theater: str) -> None:
+    payload = webmap.theater_payload(hostile_built, theater)
+    text = webmap.to_json(payload)
+    assert json.loads(text) == payload  # escaping changes nothing of the value
+    for bad in ("{{", "{%", "{#", "<", ">", "&"):
+        assert bad not in "".join(re.findall(r'"(?:[^"\\]|\\.)*"', text)), bad
+    assert hostile_data.EVALUATED not in text
+    assert any(hostile_data.TOKEN in s for s in strings(payload))
+    groups = [g["label"] for g in payload["groups"]]
+    assert groups  # the group labels are the app's own words
+    state = {"selected": "x" + hostile_data.TOKEN, "marker": {"label": hostile_data.TOKEN}}
+    assert json.loads(webmap.to_json(state)) == state
+    assert "{{" not in webmap.to_json(state)
 
 
-def test_the_guard_notices_a_moved_internal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(compat._EXPECTED, "folium.map.Popup.render", "something else")
-    with pytest.raises(compat.IncompatibleLibrary, match=r"Popup\.render changed"):
-        compat.check_versions()
+# ---------------------------------------------------------------------------------------
+# the CLI's export and compare
+
+
+def test_cli_export_geojson_and_csv(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "atlas.geojson"
+    cli(data, tmp_path, "export", "--out", str(out), "--with-places")
+    fc = json.loads(out.read_text(encoding="utf-8"))
+    titles = [f["properties"].get("title", "") for f in fc["features"]]
+    assert titles and sum(hostile_data.TOKEN in t for t in titles) >= len(titles) // 2
+    assert hostile_data.EVALUATED not in out.read_text(encoding="utf-8")
+    table = cli(data, tmp_path, "export", "--out", "-", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert rows and all(hostile_data.TOKEN in r["title"] for r in rows)
+    assert hostile_data.EVALUATED not in table
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_cli_compare_names_the_places_as_written(data: Path, tmp_path: Path, as_json: bool) -> None:
+    args = ["compare", "vn-1954-french-18th", "vn-1954-geneva-line"]
+    out = cli(data, tmp_path, *args, *(["--json"] if as_json else [])).stdout
+    assert LITERAL in out and "Cua Tung" in out
+    assert hostile_data.EVALUATED not in out
+    if as_json:
+        result = json.loads(out)
+        assert any(hostile_data.TOKEN in s for s in strings(result))
+
+
+# ---------------------------------------------------------------------------------------
+# the app, every screen
+
+
+def expected_title(atlas: Atlas, screen: str) -> str:
+    """A poisoned title the screen shows."""
+    if screen == "documents":
+        return atlas.documents["110145"].title
+    if screen == "present":
+        from geo.stories import load_stories
+
+        return load_stories(atlas)["geneva-1954"].steps[1].title
+    if screen == "sequence":
+        return atlas.positions("indochina")[2].title
+    return atlas.lines["vn-1954-drv-minimum"].title
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_every_screen_shows_the_text_as_written(
+    data: Path, hostile_atlas: Atlas, monkeypatch: pytest.MonkeyPatch, screen: str
+) -> None:
+    monkeypatch.setenv("ARMISTICE_DATA", str(data))
+    at = run(SCREENS[screen])
+    assert not at.error and not at.warning
+    shown = texts(at)
+    assert expected_title(hostile_atlas, screen) in shown
+    assert LITERAL in shown and "{%raw%}" in shown and "<b>y</b>" in shown
+    assert hostile_data.EVALUATED not in shown
+    assert hostile_data.EVALUATED not in page_source(at)
+    assert "<b>y</b>" not in "".join(str(h.value) for h in at.html)  # markup never live
+    no_pwned()

@@ -83,7 +83,10 @@ class Outcome:
 def clean_name(name: str) -> str:
     """A file name safe to show: no folders, no control or bidi characters, not too long."""
     base = str(name).replace("\\", "/").rsplit("/", 1)[-1]
-    base = visible(base, 120).strip(" .") or "unnamed"
+    base = " ".join(visible(base, 10_000).split()).strip(" .") or "unnamed"
+    if len(base) > 120:  # shorten the stem, keep the extension (it decides what is read)
+        stem, dot, suffix = base.rpartition(".")
+        base = f"{stem[:110]}…{dot}{suffix[:8]}" if dot and len(suffix) <= 8 else base[:119] + "…"
     return base
 
 
@@ -183,7 +186,9 @@ def can_write(mode: str, settings: Settings, token: str | None) -> bool:
     if mode == "local":
         return True
     wanted = settings.operator_token
-    return bool(wanted) and token is not None and hmac.compare_digest(token, wanted)
+    if not wanted or token is None:
+        return False
+    return hmac.compare_digest(token.encode("utf-8"), wanted.encode("utf-8"))
 
 
 _DESCRIBED: OrderedDict[tuple[str, int, int, int, int], AddedDoc] = OrderedDict()
@@ -252,11 +257,15 @@ def _prefer_newest(files: list[Path]) -> list[Path]:
 
 
 def clean_stale(folder: Path) -> None:
-    """Remove ``.incoming-*`` folders left by a process that stopped mid-write."""
+    """Remove ``.incoming-*`` files and folders left by a process that stopped mid-write."""
     with contextlib.suppress(OSError):
         for p in folder.iterdir():
-            if p.name.startswith(_TMP_PREFIX) and p.is_dir() and not p.is_symlink():
+            if not p.name.startswith(_TMP_PREFIX) or p.is_symlink():
+                continue
+            if p.is_dir():
                 shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -312,11 +321,14 @@ def add_to_library(
                 if not replace:
                     return Outcome(name, CONFLICT, doc=added, data=data)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=_TMP_PREFIX)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)  # atomic: a reader sees the old file or the new one
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, target)  # atomic: a reader sees the old file or the new one
+            finally:
+                Path(tmp).unlink(missing_ok=True)
             twin = folder / f"{doc.id}.md"
             if twin.is_file():
                 twin.unlink(missing_ok=True)

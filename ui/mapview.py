@@ -14,6 +14,7 @@ Events come back as the component's value (``{"type": "click", "id": …, "seq":
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -100,7 +101,7 @@ def payload_url(built: BuiltAtlas, theater: str) -> str:
     with _PAYLOADS_LOCK:
         if key in _PAYLOADS:
             return _PAYLOADS[key]
-    text = webmap.to_json(webmap.theater_payload(built, theater)).encode("utf-8")
+    text = webmap.to_json(webmap.theater_payload(built, theater, topology=True)).encode("utf-8")
     name = f"{theater}-{hashlib.sha256(text).hexdigest()[:20]}.json"
     _, folder = _component()
     target = folder / "data" / name
@@ -144,12 +145,17 @@ def show_map(
 
     def changed() -> None:
         value = session.ss().get(key)
+        # The event is handled now and then forgotten: nothing a browser sends stays in the
+        # session (a huge or deeply nested value would be copied on every later run).
+        del session.ss()[key]
         if on_event is not None and isinstance(value, dict):
             on_event(value)
 
     component(
         payload_url=payload_url(built, theater),
-        state=state,
+        # as JSON text: Streamlit checks every dict argument for a dataframe, which imports
+        # pandas and pyarrow (over a second on a cold start) before the map is sent
+        state=json.dumps(state, separators=(",", ":")),
         key=key,
         default=None,
         on_change=changed if on_event else None,

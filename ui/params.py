@@ -62,8 +62,8 @@ class ParamWarning:
     def __str__(self) -> str:
         # shown in a code span: no backtick, no line break (a blank line would end the span)
         value = " ".join(self.value.split())
-        if not _PRINTABLE.match(value):
-            value = value.encode("ascii", "replace").decode("ascii")
+        if not _PRINTABLE.match(value):  # no control characters, nothing outside ASCII
+            value = "".join(c if " " <= c <= "~" else "?" for c in value)
         shown = value if len(value) <= 80 else value[:77] + "..."
         shown = shown.replace("`", "'")
         return f"URL parameter `{self.param}={shown}` ignored: {self.reason}."
@@ -146,6 +146,9 @@ def parse_params(
         hints = [raw["line"], *raw["compare"].split(",")]
         known = [atlas.lines[h.strip()].theater for h in hints if h.strip() in atlas.lines]
         known += [t for t in [documents.get(raw["doc"], "")] if t]
+        day = parse_date(raw["date"]) if raw["date"] else None
+        if day is not None:  # a date belongs to the theater whose timeline holds it
+            known += [t for t in THEATERS if theater_dates(t)[0] <= day <= theater_dates(t)[1]]
         theater = known[0] if known else DEFAULT_THEATER
 
     line = _record(raw, "line", atlas, theater, warn)
@@ -178,8 +181,12 @@ def parse_params(
         doc = None
 
     pos = parse_step(raw["pos"]) if raw["pos"] else None
+    count = len(atlas.positions(theater))
     if raw["pos"] and pos is None:
         warn("pos", "not a position number (1, 2, 3 …)")
+    elif pos is not None and pos >= count:
+        warn("pos", f"{theater_label(theater)} has positions 1 to {count}; showing position 1")
+        pos = None
 
     view: str | None = VIEW_ALIASES.get(raw["view"].lower(), raw["view"].lower()) or None
     if view is not None and view not in VIEWS:
@@ -248,9 +255,10 @@ def to_params(state: ViewState) -> dict[str, str]:
         out["view"] = state.view
     if state.line:
         out["line"] = state.line
-    if state.compare:
+    # each screen's own parameters only: a link then reopens the screen it was copied from
+    if state.compare and state.view == "compare":
         out["compare"] = ",".join(state.compare)
-    if state.date:
+    if state.date and state.view == "timeline":
         out["date"] = state.date.isoformat()
     if state.place:
         out["place"] = state.place

@@ -149,6 +149,48 @@ def step_date(dates: Sequence[dt.date], on: dt.date, step: int) -> dt.date | Non
 # map events
 
 
+#: A drawing has at most this many points (geo.compare refuses more anyway).
+MAX_DRAWN_POINTS = 2_000
+
+
+def drawing(geometry: Any) -> tuple[dict[str, Any] | None, str]:
+    """A drawn LineString or Polygon rebuilt from plain numbers, and why not when the browser
+    sent something else (another type, wrong nesting, non-numbers, too many points). What is
+    kept in the session is always small and well-formed, whatever arrived; a value that is not
+    a geometry at all counts as no drawing."""
+    if not isinstance(geometry, Mapping):
+        return None, ""
+
+    def point(p: Any) -> list[float] | None:
+        if (
+            isinstance(p, list)
+            and len(p) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in p)
+        ):
+            return [float(p[0]), float(p[1])]
+        return None
+
+    def points(ps: Any) -> list[list[float]] | None:
+        if not isinstance(ps, list) or not 2 <= len(ps) <= MAX_DRAWN_POINTS:
+            return None
+        out = [point(p) for p in ps]
+        return None if any(p is None for p in out) else out  # type: ignore[return-value]
+
+    kind, coords = geometry.get("type"), geometry.get("coordinates")
+    malformed = "not a GeoJSON line or polygon"
+    if kind == "LineString":
+        line = points(coords)
+        return ({"type": "LineString", "coordinates": line}, "") if line else (None, malformed)
+    if kind == "Polygon":
+        ring = points(coords[0]) if isinstance(coords, list) and len(coords) == 1 else None
+        if ring and len(ring) >= 4:
+            return {"type": "Polygon", "coordinates": [ring]}, ""
+        return None, malformed
+    if kind in ("Point", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection"):
+        return None, f"draw a line or a polygon, not a {kind}"
+    return None, malformed
+
+
 def clicked_line(event: Mapping[str, Any] | None, atlas: Atlas, theater: str) -> str | None:
     """The record a map click chose (``{"type": "click", "id": …}``), if it is one of
     *theater*'s; anything else a browser might send is ignored."""

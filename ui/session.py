@@ -39,6 +39,11 @@ def ss() -> Any:
     return st.session_state
 
 
+def ready() -> bool:
+    """Has this session read its URL yet?"""
+    return "aa_init" in ss()
+
+
 def init(atlas: Atlas, documents: Mapping[str, str]) -> None:
     """Seed the session from the URL on its first run (later runs keep what the user did)."""
     if "aa_init" in ss():

@@ -4,8 +4,12 @@
  *
  *   iframe -> Streamlit: streamlit:componentReady (once), streamlit:setFrameHeight,
  *                        streamlit:setComponentValue ({...event, seq}, dataType "json")
- *   Streamlit -> iframe: streamlit:render with args {payload_url, state}
+ *   Streamlit -> iframe: streamlit:render with args {payload_url, state}; state is an object
+ *                        or its JSON text (the app sends text: Streamlit inspects every
+ *                        object argument as a possible dataframe, importing pandas and pyarrow)
  *
+ * This script runs before Leaflet and the renderer (index.html), so the payload is fetched
+ * while they load; the map is drawn once the page's scripts have all run.
  * The payload is fetched once per URL (relative to this page) and kept in memory; the map
  * is created once per payload and then only update(state)d, so a rerun never resets the
  * user's zoom and pan.
@@ -24,6 +28,12 @@
   let latestState = {};
   let lastHeight = null;
   let seq = 0;
+
+  // the scripts after this one (Leaflet, Leaflet.draw, the renderer) have run
+  const scriptsReady = new Promise((resolve) => {
+    if (document.readyState !== "loading") resolve();
+    else document.addEventListener("DOMContentLoaded", () => resolve(), { once: true });
+  });
 
   /** A failure whose message may be shown to the reader (no URL, no stack). */
   class LoadError extends Error {}
@@ -101,7 +111,15 @@
   }
 
   function render(args) {
-    latestState = args && args.state && typeof args.state === "object" ? args.state : {};
+    let state = args && args.state;
+    if (typeof state === "string") {
+      try {
+        state = JSON.parse(state);
+      } catch (err) {
+        state = null;
+      }
+    }
+    latestState = state && typeof state === "object" ? state : {};
     const height = Number(latestState.height);
     setFrameHeight(height > 0 ? height : DEFAULT_HEIGHT);
     const given = args && args.payload_url;
@@ -115,8 +133,8 @@
       map.update(latestState);
       return;
     }
-    loadPayload(url)
-      .then((payload) => {
+    Promise.all([loadPayload(url), scriptsReady])
+      .then(([payload]) => {
         if (url === wantedUrl) showMap(url, payload); // else a newer render wants another map
       })
       .catch((err) => {

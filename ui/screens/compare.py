@@ -29,6 +29,8 @@ MAP_KEY = "aa_map_compare"
 W_A, W_B = "w_cmp_a", "w_cmp_b"
 DRAW = "__draw__"  # the B choice "a line of your own"
 DRAWN = "aa_drawn"  # theater -> the GeoJSON geometry the visitor drew
+DRAW_ERROR = "aa_draw_error"  # why the last drawing was not kept
+SAVED_B = "w_cmp_saved_b"  # B's choice, kept while another screen is shown (not a theater switch)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -48,16 +50,18 @@ def _swap() -> None:
 def _store() -> None:
     ss = session.ss()
     a, b = ss.get(W_A), ss.get(W_B)
+    ss[SAVED_B] = b
     ss[session.COMPARE] = (a, b) if a and b and a != b and b != DRAW else None
 
 
 def _on_map_event(theater: str) -> Any:
     def handle(event: dict[str, Any]) -> None:
         if event.get("type") == "draw":
-            geometry = event.get("geometry")
             drawn_by_theater = dict(session.ss().get(DRAWN) or {})
-            drawn_by_theater[theater] = geometry if isinstance(geometry, dict) else None
+            kept, why = rules.drawing(event.get("geometry"))
+            drawn_by_theater[theater] = kept
             session.ss()[DRAWN] = drawn_by_theater
+            session.ss()[DRAW_ERROR] = why
 
     return handle
 
@@ -75,6 +79,8 @@ def show(built: BuiltAtlas, settings: MapSettings, data_dir: str) -> None:
         ss[W_A] = pair[0]
     first = atlas.lines[ss[W_A]]
     options_b = [*rules.comparable(atlas, theater, ss[W_A]), DRAW]
+    if W_B not in ss and ss.get(SAVED_B) in options_b:
+        ss[W_B] = ss[SAVED_B]  # back from another screen: the visitor's choice, not the default
     if ss.get(W_B) not in options_b:
         ss[W_B] = pair[1] if pair[1] in options_b else options_b[0]
     _store()
@@ -97,7 +103,7 @@ def show(built: BuiltAtlas, settings: MapSettings, data_dir: str) -> None:
     a, b = ss[W_A], ss[W_B]
     sketch = (ss.get(DRAWN) or {}).get(theater) if b == DRAW else None
     result: Comparison | None = None
-    error = ""
+    error = ss.get(DRAW_ERROR, "") if b == DRAW and sketch is None else ""
     try:
         if b == DRAW:
             if sketch:
