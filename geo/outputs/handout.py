@@ -36,7 +36,6 @@ from geo.outputs.staticlegend import (
     party_label_long,
     party_sample,
     print_style,
-    short_date,
     status_sample,
 )
 from geo.outputs.staticmap import (
@@ -49,6 +48,7 @@ from geo.outputs.staticmap import (
     shown_keys,
     view_bbox,
 )
+from geo.outputs.webmap import date_label
 from geo.records.model import Document, Line
 from geo.stories import Step, Story
 from geo.vocab import PARTIES, STATUSES, party_short, theater_label
@@ -56,6 +56,7 @@ from geo.vocab import PARTIES, STATUSES, party_short, theater_label
 PT_MM = 25.4 / 72  # one typographic point in millimetres
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _PDF_FONT = "DejaVu"
+_FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 _PDF_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 _TYPE_SIZES = (8.0, 7.5, 7.0, 6.5, 6.0, 5.5)
 _STEP_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0, 5.5)
@@ -90,8 +91,7 @@ class _Handout(FPDF):
         super().__init__(orientation="L", unit="mm", format="A4")
         self.set_auto_page_break(False)
         self.set_margins(_Page.M, _Page.M, _Page.M)
-        for style, name in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf"),
-                            ("I", "DejaVuSans-Oblique.ttf")):  # fmt: skip
+        for style, name in _FONTS.items():
             self.add_font(_PDF_FONT, style, str(_FONT_DIR / name))
         self.set_creation_date(_PDF_DATE)
         self.set_creator("Armistice Atlas")
@@ -99,10 +99,14 @@ class _Handout(FPDF):
         self.set_lang("en")
         self.c_margin = 0.8
 
-    def para(self, x: float, y: float, w: float, lh: float, text: str) -> float:
+    def para(
+        self, x: float, y: float, w: float, lh: float, text: str, *, grey: bool = False
+    ) -> float:
         """Wrapped, left-aligned text at (x, y); returns the y below it."""
         self.set_xy(x, y)
+        self.set_text_color(*(_GREY if grey else (0, 0, 0)))
         self.multi_cell(w, lh, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.set_text_color(0, 0, 0)
         return self.get_y()
 
     def swatch(self, style: PrintStyle, x: float, y: float, w: float, h: float) -> None:
@@ -114,9 +118,7 @@ class _Handout(FPDF):
         self.set_xy(_Page.M, 8.5)
         self.cell(_Page.W - 2 * _Page.M, 7, text, new_x=XPos.LEFT, new_y=YPos.NEXT)
         self.set_font(_PDF_FONT, "", 8.5)
-        self.set_text_color(*_GREY)
-        self.cell(_Page.W - 2 * _Page.M, 4.5, subtitle)
-        self.set_text_color(0, 0, 0)
+        self.para(_Page.M, self.get_y(), _Page.W - 2 * _Page.M, 4.5, subtitle, grey=True)
 
 
 def _swatch_svg(style: PrintStyle, w_mm: float, h_mm: float) -> bytes:
@@ -125,12 +127,16 @@ def _swatch_svg(style: PrintStyle, w_mm: float, h_mm: float) -> bytes:
     dash = f' stroke-dasharray="{" ".join(f"{v:.2f}" for v in style.dash)}"' if style.dash else ""
     if style.zone:
         fill = "#{:02x}{:02x}{:02x}".format(*_tint(style.color, style.fill_opacity))
-        body = (f'<rect x="0.5" y="{h * 0.12:.2f}" width="{w - 1:.2f}" height="{h * 0.76:.2f}" '
-                f'fill="{fill}" stroke="{style.color}" stroke-width="0.85"{dash}/>')  # fmt: skip
+        body = (
+            f'<rect x="0.5" y="{h * 0.12:.2f}" width="{w - 1:.2f}" height="{h * 0.76:.2f}" '
+            f'fill="{fill}" stroke="{style.color}" stroke-width="0.85"{dash}/>'
+        )
     else:
         width = max(style.width_pt * 0.7, 0.6)
-        body = (f'<line x1="0" y1="{h / 2:.2f}" x2="{w:.2f}" y2="{h / 2:.2f}" '
-                f'stroke="{style.color}" stroke-width="{width:.2f}"{dash}/>')  # fmt: skip
+        body = (
+            f'<line x1="0" y1="{h / 2:.2f}" x2="{w:.2f}" y2="{h / 2:.2f}" '
+            f'stroke="{style.color}" stroke-width="{width:.2f}"{dash}/>'
+        )
     svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.2f} {h:.2f}">{body}</svg>'
     return svg.encode()
 
@@ -214,16 +220,27 @@ def handout_pdf(
     scratch = _Handout()
     scratch.add_page()
     layout = _choose_layout(scratch, lines, docs, rows)
-    image = render_map(built, theater=theater, layers=[ln.id for ln in lines], selected=selected,
-                       highlight=highlight, width_px=round(_Page.MAP_W / 25.4 * _Page.MAP_DPI),
-                       height_px=round(layout.map_h / 25.4 * _Page.MAP_DPI), dpi=_Page.MAP_DPI,
-                       bbox=bbox, legend=False)  # fmt: skip
+    image = render_map(
+        built,
+        theater=theater,
+        layers=[ln.id for ln in lines],
+        selected=selected,
+        highlight=highlight,
+        width_px=round(_Page.MAP_W / 25.4 * _Page.MAP_DPI),
+        height_px=round(layout.map_h / 25.4 * _Page.MAP_DPI),
+        dpi=_Page.MAP_DPI,
+        bbox=bbox,
+        legend=False,
+    )
     pdf = _Handout()
     pdf.set_title(heading)
     pdf.set_subject(f"Armistice Atlas handout: {theater_label(theater)}")
     pdf.add_page()
-    pdf.heading(heading, f"Armistice Atlas · {theater_label(theater)} · {len(lines)} lines and "
-                "zones, each tied to the archival document or agreement behind it")  # fmt: skip
+    pdf.heading(
+        heading,
+        f"Armistice Atlas · {theater_label(theater)} · {len(lines)} lines and "
+        "zones, each tied to the archival document or agreement behind it",
+    )
     _place_map(pdf, image, _Page.MAP_X, _Page.MAP_Y, _Page.MAP_W, layout.map_h, theater)
     _column(pdf, lines, docs, layout.size)
     _table(pdf, layout.rows, layout.size, layout.table_y, left_out=layout.left_out)
@@ -246,14 +263,23 @@ def _table_rows(
         if line.id not in keys:
             continue
         if line.sources:
-            sources = ", ".join(f"[{numbers[c]}] {c}" if c.isdigit() else f"[{numbers[c]}]"
-                                for c in line.sources if c in numbers)  # fmt: skip
+            sources = ", ".join(
+                f"[{numbers[c]}] {c}" if c.isdigit() else f"[{numbers[c]}]"
+                for c in line.sources
+                if c in numbers
+            )
         elif line.references:
             sources = line.references[0].title
         else:
             sources = "–"
-        cells = (line.title + (" *" if line.inferred else ""), party_short(line.party),
-                 short_date(line) or "–", line.status, _measure(built, line), sources)  # fmt: skip
+        cells = (
+            line.title + (" *" if line.inferred else ""),
+            party_short(line.party),
+            date_label(line) or "–",
+            line.status,
+            _measure(built, line),
+            sources,
+        )
         rows.append(_TableRow(print_style(line), keys[line.id], cells))
     refs = [ln for ln in lines if ln.id not in keys]
     if refs:
@@ -357,10 +383,19 @@ def _table(
     pdf.set_font(_PDF_FONT, "", size)
     pdf.set_xy(_Page.M, top)
     heads = FontFace(emphasis="BOLD", fill_color=(232, 232, 232))
-    with pdf.table(col_widths=_Page.COLS, width=sum(_Page.COLS), align="LEFT",
-                   borders_layout="NONE", line_height=lh, text_align="LEFT", v_align="MIDDLE",
-                   padding=(0.45, 0.8), headings_style=heads, cell_fill_color=(245, 245, 245),
-                   cell_fill_mode="EVEN_ROWS") as table:  # fmt: skip
+    with pdf.table(
+        col_widths=_Page.COLS,
+        width=sum(_Page.COLS),
+        align="LEFT",
+        borders_layout="NONE",
+        line_height=lh,
+        text_align="LEFT",
+        v_align="MIDDLE",
+        padding=(0.45, 0.8),
+        headings_style=heads,
+        cell_fill_color=(245, 245, 245),
+        cell_fill_mode="EVEN_ROWS",
+    ) as table:
         table.row(_Page.HEADERS)
         for row in rows:
             cells = table.row()
@@ -376,12 +411,11 @@ def _table(
     pdf.set_line_width(0.2)
     pdf.line(_Page.M, y + 0.3, _Page.W - _Page.M, y + 0.3)
     pdf.set_font(_PDF_FONT, "I", size * 0.95)
-    pdf.set_text_color(*_GREY)
-    y = pdf.para(_Page.M, y + 1.0, _Page.W - 2 * _Page.M, lh,
-                 "Lengths are geodesic and areas ellipsoidal (WGS84). Basemap: Natural Earth "
-                 "(public domain), with modern borders. Full texts: see the documents cited.")  # fmt: skip
-    pdf.set_text_color(0, 0, 0)
-    return y - top
+    note = (
+        "Lengths are geodesic and areas ellipsoidal (WGS84). Basemap: Natural Earth "
+        "(public domain), with modern borders. Full texts: see the documents cited."
+    )
+    return pdf.para(_Page.M, y + 1.0, _Page.W - 2 * _Page.M, lh, note, grey=True) - top
 
 
 # ---------------------------------------------------------------------------------------
@@ -410,7 +444,7 @@ def story_pdf(built: BuiltAtlas, story: Story, *, view_px: tuple[int, int] = (10
     pdf.set_subject(f"Armistice Atlas story: {theater_label(story.theater)}")
     for i in range(len(story.steps)):
         _step_page(pdf, scratch, built, story, i, numbers, view_px)
-    _closing_page(pdf, built, story, numbers)
+    _closing_page(pdf, scratch, built, story, numbers)
     return bytes(pdf.output())
 
 
@@ -433,31 +467,32 @@ def _step_page(
         w, h = view_px
         bbox = view_bbox(step.view.lat, step.view.lon, step.view.zoom, width_px=w, height_px=h)
 
-    def fits(size: float, evidence: int) -> tuple[float, float] | None:
-        """(caption height, map height) when the page fits at *size*, else None."""
-        col_end = _step_column(scratch, built, step, lines, keys, numbers, size, evidence)
+    def fits(size: float, shown: int) -> float | None:
+        """The map's height when the page fits at *size* with *shown* documents, else None."""
+        col_end = _step_column(scratch, built, step, lines, keys, numbers, size, shown)
         scratch.set_font(_PDF_FONT, "", size + 0.5)
-        cap_y = scratch.para(_Page.M, 0.0, _Page.STEP_MAP_W, _line_h(size + 0.5), step.caption)
-        map_h = min(_Page.STEP_MAP_H_MAX, _Page.FOOT_Y - 2 * _Page.GAP - cap_y - _Page.MAP_Y)
+        cap_h = scratch.para(_Page.M, 0.0, _Page.STEP_MAP_W, _line_h(size + 0.5), step.caption)
+        map_h = min(_Page.STEP_MAP_H_MAX, _Page.FOOT_Y - 2 * _Page.GAP - cap_h - _Page.MAP_Y)
         ok = col_end <= _Page.FOOT_Y - _Page.GAP and map_h >= _Page.STEP_MAP_H_MIN
-        return (cap_y, map_h) if ok else None
+        return map_h if ok else None
 
-    docs = step.documents
-    size, shown, fit = _STEP_SIZES[-1], len(docs), None
-    for candidate in _STEP_SIZES:
-        fit = fits(candidate, len(docs))
-        if fit is not None:
-            size = candidate
-            break
-    while fit is None and shown > 0:  # the smallest type is too big: quotations give way
+    shown = len(step.documents)
+    size = next((s for s in _STEP_SIZES if fits(s, shown) is not None), _STEP_SIZES[-1])
+    while shown > 0 and fits(size, shown) is None:  # smallest type too big: quotations give way
         shown -= 1
-        fit = fits(size, shown)
-    _, map_h = fit or (0.0, _Page.STEP_MAP_H_MIN)
+    map_h = fits(size, shown) or _Page.STEP_MAP_H_MIN
 
-    image = render_map(built, theater=theater, layers=step.layers, selected=step.selected,
-                       bbox=bbox, width_px=round(_Page.STEP_MAP_W / 25.4 * _Page.MAP_DPI),
-                       height_px=round(map_h / 25.4 * _Page.MAP_DPI), dpi=_Page.MAP_DPI,
-                       legend=False)  # fmt: skip
+    image = render_map(
+        built,
+        theater=theater,
+        layers=step.layers,
+        selected=step.selected,
+        bbox=bbox,
+        width_px=round(_Page.STEP_MAP_W / 25.4 * _Page.MAP_DPI),
+        height_px=round(map_h / 25.4 * _Page.MAP_DPI),
+        dpi=_Page.MAP_DPI,
+        legend=False,
+    )
     pdf.add_page()
     about = [story.title]
     if theater_label(theater) not in story.title:
@@ -467,8 +502,8 @@ def _step_page(
     pdf.heading(step.title, " · ".join(about))
     _place_map(pdf, image, _Page.MAP_X, _Page.MAP_Y, _Page.STEP_MAP_W, map_h, theater)
     pdf.set_font(_PDF_FONT, "", size + 0.5)
-    pdf.para(_Page.M, _Page.MAP_Y + map_h + _Page.GAP, _Page.STEP_MAP_W, _line_h(size + 0.5),
-             step.caption)  # fmt: skip
+    cap_y, cap_lh = _Page.MAP_Y + map_h + _Page.GAP, _line_h(size + 0.5)
+    pdf.para(_Page.M, cap_y, _Page.STEP_MAP_W, cap_lh, step.caption)
     _step_column(pdf, built, step, lines, keys, numbers, size, shown)
     _footer(pdf, story, f"Step {index + 1} of {len(story.steps)}")
 
@@ -494,11 +529,10 @@ def _step_column(
         pdf.swatch(print_style(line), x, y + 0.15, 6.5, lh)
         pdf.set_font(_PDF_FONT, "B" if line.id == step.selected else "", size)
         y = pdf.para(x + 7.5, y, w - 7.5, lh, f"{key}  {line.title}" + (" *" * line.inferred))
-        details = [party_short(line.party), line.status, short_date(line)]
+        details = [party_short(line.party), line.status, date_label(line)]
         pdf.set_font(_PDF_FONT, "", size - 1)
-        pdf.set_text_color(*_GREY)
-        y = pdf.para(x + 7.5, y, w - 7.5, lh * 0.9, " · ".join(d for d in details if d)) + 0.8
-        pdf.set_text_color(0, 0, 0)
+        about = " · ".join(d for d in details if d and d != "–")
+        y = pdf.para(x + 7.5, y, w - 7.5, lh * 0.9, about, grey=True) + 0.8
     if step.evidence:
         pdf.set_font(_PDF_FONT, "B", size + 1)
         y = pdf.para(x, y + 1.5, w, lh * 1.25, "From the documents")
@@ -511,11 +545,9 @@ def _step_column(
                 pdf.set_font(_PDF_FONT, "I", size)
                 y = pdf.para(x, y + 0.4, w, lh, f"“{phrase}” ({key})")
         doc = built.atlas.documents.get(did)
+        cite = f"[{numbers.get(did, '?')}] {full_citation(doc) if doc else did}"
         pdf.set_font(_PDF_FONT, "", size - 1)
-        pdf.set_text_color(*_GREY)
-        cite = full_citation(doc) if doc else did
-        y = pdf.para(x + 3, y + 0.4, w - 3, lh * 0.9, f"[{numbers.get(did, '?')}] {cite}") + 1.2
-        pdf.set_text_color(0, 0, 0)
+        y = pdf.para(x + 3, y + 0.4, w - 3, lh * 0.9, cite, grey=True) + 1.2
     if len(step.documents) > shown:
         pdf.set_font(_PDF_FONT, "I", size)
         left = len(step.documents) - shown
@@ -524,12 +556,13 @@ def _step_column(
 
 
 def _closing_page(
-    pdf: _Handout, built: BuiltAtlas, story: Story, numbers: Mapping[str, int]
+    pdf: _Handout, scratch: _Handout, built: BuiltAtlas, story: Story, numbers: Mapping[str, int]
 ) -> None:
     """Every document the story cites, numbered as on the step pages, with the steps citing
     it. The type shrinks to keep it to one page; a list longer still runs on."""
-    cited_by = {did: [i + 1 for i, s in enumerate(story.steps) if did in s.documents]
-                for did in numbers}  # fmt: skip
+    cited_by = {
+        did: [i + 1 for i, s in enumerate(story.steps) if did in s.documents] for did in numbers
+    }
 
     def write(target: _Handout, size: float) -> float:
         lh = _line_h(size)
@@ -543,8 +576,6 @@ def _closing_page(
             y = target.para(_Page.M, y + 1.2, _Page.W - 2 * _Page.M, lh, text)
         return y
 
-    scratch = _Handout()
-    scratch.add_page()
     sizes = (10.0, 9.0, 8.0, 7.0, 6.0)
     size = next((s for s in sizes if write(scratch, s) <= _Page.FOOT_Y - _Page.GAP), sizes[-1])
     pdf.add_page()
@@ -557,6 +588,7 @@ def _closing_page(
 
 
 def _footer(pdf: _Handout, story: Story, right: str) -> None:
+    """The story's name at the foot of the page, and *right* (e.g. "Step 3 of 9")."""
     pdf.set_font(_PDF_FONT, "", 7.5)
     pdf.set_text_color(*_GREY)
     width = (_Page.W - 2 * _Page.M) / 2

@@ -11,7 +11,6 @@ the handout's table.
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from geo.outputs.labels import latitude_label
+from geo.outputs.webmap import date_label
 from geo.records.model import Line
 from geo.style import HIGHLIGHT, ZONE_FILL_OPACITY, party_color, stroke
 from geo.vocab import PARTIES, STATUSES, party_short
@@ -85,15 +85,6 @@ def mpl_linestyle(style: PrintStyle) -> Any:
     return (0, tuple(v / max(style.width_pt, 0.1) for v in style.dash))
 
 
-def short_date(line: Line) -> str:
-    """``10 Jul 1951``, ``c. 15 Jul 1951`` for an approximate date, "" for none."""
-    if not line.date_iso:
-        return ""
-    d = dt.date.fromisoformat(line.date_iso)
-    text = f"{d.day} {d:%b %Y}"
-    return f"c. {text}" if line.date_approximate else text
-
-
 def party_label_long(party: str) -> str:
     """``KPA/CPV: Korean People's Army / …``; the short name only when the long lacks it."""
     label = PARTIES[party].label
@@ -154,8 +145,16 @@ def _legend_rows(
         def draw(ax: Axes, y: float) -> None:
             sample(ax, y + lh * 0.5)
             top = y + lh * 0.5 - size * px * 0.62  # first line centred on the sample
-            ax.text(tx, top, "\n".join(wrapped), fontsize=size, ha="left", va="top",
-                    linespacing=1.12, **kw)  # fmt: skip
+            ax.text(
+                tx,
+                top,
+                "\n".join(wrapped),
+                fontsize=size,
+                ha="left",
+                va="top",
+                linespacing=1.12,
+                **kw,
+            )
 
         rows.append((lh * len(wrapped) + lh * 0.25, draw))
 
@@ -164,8 +163,15 @@ def _legend_rows(
 
     def heading(label: str) -> None:
         def draw(ax: Axes, y: float) -> None:
-            ax.text(pad, y + lh * 0.5, label, fontsize=size * 1.05, fontweight="bold",
-                    va="center", ha="left")  # fmt: skip
+            ax.text(
+                pad,
+                y + lh * 0.5,
+                label,
+                fontsize=size * 1.05,
+                fontweight="bold",
+                va="center",
+                ha="left",
+            )
 
         rows.append((lh * 1.35, draw))
 
@@ -176,22 +182,37 @@ def _legend_rows(
     for line in lines:
         if line.id not in keys:
             continue
-        date = short_date(line)
+        date = date_label(line)
         label = line.title if not date or date[-4:] in line.title else f"{line.title} ({date})"
 
         def sample(ax: Axes, y: float, line: Line = line) -> None:
-            bubble = {"boxstyle": "round,pad=0.2", "facecolor": "white",
-                      "edgecolor": party_color(line.party), "linewidth": 1.1}  # fmt: skip
-            ax.text(pad + size * 0.55 * px, y, keys[line.id], fontsize=size, fontweight="bold",
-                    ha="center", va="center", bbox=bubble)  # fmt: skip
+            bubble = {
+                "boxstyle": "round,pad=0.2",
+                "facecolor": "white",
+                "edgecolor": party_color(line.party),
+                "linewidth": 1.1,
+            }
+            ax.text(
+                pad + size * 0.55 * px,
+                y,
+                keys[line.id],
+                fontsize=size,
+                fontweight="bold",
+                ha="center",
+                va="center",
+                bbox=bubble,
+            )
             _sample(ax, print_style(line), sx0, sx1, y, lh)
 
         text_row(label, sample)
     refs = [ln for ln in lines if ln.id not in keys]
     if refs:
         names = ", ".join(latitude_label(ln) for ln in refs)
-        text_row(f"Reference parallels ({names}), labelled on the map",
-                 sampler(print_style(refs[0])), color="#333333")  # fmt: skip
+        text_row(
+            f"Reference parallels ({names}), labelled on the map",
+            sampler(print_style(refs[0])),
+            color="#333333",
+        )
 
     gap()
     heading("Colour: who proposed it")
@@ -211,15 +232,30 @@ def _legend_rows(
     def dots(ax: Axes, y: float) -> None:
         mid = (sx0 + sx1) / 2
         for dx, fill in ((-0.6, "#222222"), (0.6, "white")):
-            ax.plot([mid + dx * size * px], [y], marker="o", ms=size * 0.6, mfc=fill,
-                    mec="#222222", linestyle="none")  # fmt: skip
+            ax.plot(
+                [mid + dx * size * px],
+                [y],
+                marker="o",
+                ms=size * 0.6,
+                mfc=fill,
+                mec="#222222",
+                linestyle="none",
+            )
 
     text_row("place: identification certain / less certain", dots)
     if has_highlight:
 
         def green(ax: Axes, y: float) -> None:
-            ax.add_patch(Rectangle((sx0, y - lh * 0.38), sx1 - sx0, lh * 0.76,
-                                   facecolor=HIGHLIGHT, alpha=HIGHLIGHT_OPACITY, lw=0))  # fmt: skip
+            ax.add_patch(
+                Rectangle(
+                    (sx0, y - lh * 0.38),
+                    sx1 - sx0,
+                    lh * 0.76,
+                    facecolor=HIGHLIGHT,
+                    alpha=HIGHLIGHT_OPACITY,
+                    lw=0,
+                )
+            )
 
         text_row("area between the compared lines", green)
     return rows
@@ -231,8 +267,23 @@ def _sample(ax: Axes, style: PrintStyle, x0: float, x1: float, y: float, lh: flo
     if style.zone:
         box = (x0, y - lh * 0.38), x1 - x0, lh * 0.76
         ax.add_patch(Rectangle(*box, facecolor=style.color, alpha=style.fill_opacity, lw=0))
-        ax.add_patch(Rectangle(*box, facecolor="none", edgecolor=style.color,
-                               lw=style.width_pt * 1.2, linestyle=linestyle))  # fmt: skip
+        ax.add_patch(
+            Rectangle(
+                *box,
+                facecolor="none",
+                edgecolor=style.color,
+                lw=style.width_pt * 1.2,
+                linestyle=linestyle,
+            )
+        )
         return
-    ax.add_line(Line2D([x0, x1], [y, y], color=style.color, lw=style.width_pt,
-                       linestyle=linestyle, dash_capstyle="butt"))  # fmt: skip
+    ax.add_line(
+        Line2D(
+            [x0, x1],
+            [y, y],
+            color=style.color,
+            lw=style.width_pt,
+            linestyle=linestyle,
+            dash_capstyle="butt",
+        )
+    )

@@ -15,6 +15,9 @@ The scale bar is matplotlib-scalebar's: the frame is plate carrée, so its ``dx`
 length of a degree of longitude at the frame's middle latitude (true there, as our
 hand-drawn bar was); it picks a round length and its unit (km) and reports what it drew
 (:attr:`MapImage.scale`), and its box is kept free of labels.
+
+:func:`view_bbox` (a story step's web-map view as a bbox for this map) is
+:func:`geo.outputs.webmap.view_bbox`, re-exported: one definition for both maps.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from geo.outputs.staticlegend import (
     mpl_linestyle,
     print_style,
 )
+from geo.outputs.webmap import view_bbox as view_bbox  # stories' views -> a bbox here
 from geo.records.model import Line, Place
 from geo.style import HIGHLIGHT, LAND_EDGE, LAND_FILL, SEA
 from geo.vocab import THEATERS, theater_label
@@ -89,21 +93,6 @@ class MapImage:
         x = left + (lon - x0) / (x1 - x0) * (right - left)
         y = top + (y1 - lat) / (y1 - y0) * (bottom - top)
         return (x, y)
-
-
-def view_bbox(
-    lat: float, lon: float, zoom: int, *, width_px: int = 900, height_px: int = 600
-) -> Extent:
-    """The area a web map of *width_px* x *height_px* shows at this centre and zoom.
-
-    Stories give each step a Leaflet view (centre and zoom); passing this as ``bbox`` to
-    :func:`map_png` makes the static map show about what the app shows. At zoom *z* the
-    world is ``256 * 2**z`` pixels wide, and Web Mercator stretches latitudes by
-    ``1 / cos(lat)`` (ignored over the few degrees a step shows).
-    """
-    span_lon = width_px / (256 * 2**zoom) * 360.0
-    span_lat = span_lon * height_px / width_px * math.cos(math.radians(lat))
-    return (lon - span_lon / 2, lat - span_lat / 2, lon + span_lon / 2, lat + span_lat / 2)
 
 
 def metres_per_degree_lon(lat: float) -> float:
@@ -223,8 +212,15 @@ def render_map(
 
     if legend:
         top = 1 - pad * 0.8 / height_px
-        fig.text(left / width_px, top, title or default_title(theater), ha="left", va="top",
-                 fontsize=fs * 1.65, fontweight="bold")  # fmt: skip
+        fig.text(
+            left / width_px,
+            top,
+            title or default_title(theater),
+            ha="left",
+            va="top",
+            fontsize=fs * 1.65,
+            fontweight="bold",
+        )
         fig.text(
             left / width_px,
             top - fs * 2.3 * px / height_px,
@@ -380,15 +376,17 @@ def _draw_map(
     for geom in countries.values():
         path = polygon_path(geom) if geom.intersects(frame) else None
         if path is not None:
-            ax.add_artist(PathPatch(path, facecolor=LAND_FILL, edgecolor=LAND_EDGE, lw=0.6,
-                                    zorder=1))  # fmt: skip
+            ax.add_artist(
+                PathPatch(path, facecolor=LAND_FILL, edgecolor=LAND_EDGE, lw=0.6, zorder=1)
+            )
     _graticule(ax, extent, fs)
 
     if highlight is not None and not highlight.is_empty:
         path = polygon_path(highlight)
         if path is not None:
-            ax.add_artist(PathPatch(path, facecolor=HIGHLIGHT, alpha=HIGHLIGHT_OPACITY, lw=0,
-                                    zorder=3))  # fmt: skip
+            ax.add_artist(
+                PathPatch(path, facecolor=HIGHLIGHT, alpha=HIGHLIGHT_OPACITY, lw=0, zorder=3)
+            )
 
     def tier(ln: Line) -> int:
         rank = 0 if ln.status == "reference" else 1 if ln.kind == "zone" else 2
@@ -425,18 +423,41 @@ def _draw_line(
         path = polygon_path(geom)
         if path is None:
             return
-        ax.add_artist(PathPatch(path, facecolor=style.color, alpha=style.fill_opacity, lw=0,
-                                zorder=z))  # fmt: skip
-        ax.add_artist(PathPatch(path, facecolor="none", edgecolor=style.color,
-                                lw=style.width_pt, linestyle=linestyle, zorder=z))  # fmt: skip
+        ax.add_artist(
+            PathPatch(path, facecolor=style.color, alpha=style.fill_opacity, lw=0, zorder=z)
+        )
+        ax.add_artist(
+            PathPatch(
+                path,
+                facecolor="none",
+                edgecolor=style.color,
+                lw=style.width_pt,
+                linestyle=linestyle,
+                zorder=z,
+            )
+        )
         return
     for part in line_parts(geom):
         xs, ys = part.xy
         if selected and halo:
-            ax.plot(xs, ys, color="white", lw=style.width_pt + 3, zorder=z - 0.005,
-                    solid_capstyle="round")  # fmt: skip
-        ax.plot(xs, ys, color=style.color, lw=style.width_pt, linestyle=linestyle,
-                dash_capstyle="butt", solid_capstyle="round", zorder=z)  # fmt: skip
+            ax.plot(
+                xs,
+                ys,
+                color="white",
+                lw=style.width_pt + 3,
+                zorder=z - 0.005,
+                solid_capstyle="round",
+            )
+        ax.plot(
+            xs,
+            ys,
+            color=style.color,
+            lw=style.width_pt,
+            linestyle=linestyle,
+            dash_capstyle="butt",
+            solid_capstyle="round",
+            zorder=z,
+        )
 
 
 def _draw_places(ax: Axes, placer: Placer, places: Sequence[Place], fs: float) -> None:
@@ -446,9 +467,17 @@ def _draw_places(ax: Axes, placer: Placer, places: Sequence[Place], fs: float) -
     for p in places:
         if p.kind == "region":
             continue
-        ax.plot([p.lon], [p.lat], marker="o", ms=fs * 0.55, linestyle="none", mew=0.9,
-                mfc="#222222" if p.confidence == "high" else "white", mec="#222222",
-                zorder=10)  # fmt: skip
+        ax.plot(
+            [p.lon],
+            [p.lat],
+            marker="o",
+            ms=fs * 0.55,
+            linestyle="none",
+            mew=0.9,
+            mfc="#222222" if p.confidence == "high" else "white",
+            mec="#222222",
+            zorder=10,
+        )
         placer.reserve_point(p.lon, p.lat, fs * 0.4 * px)
 
 
