@@ -113,7 +113,7 @@ def describe(
         theater=theater,
         record=record.id if record else "",
         places=tuple(dict.fromkeys(m.ref for m in mentions if m.kind == "place")),
-        lines=tuple(dict.fromkeys(m.ref for m in mentions if m.kind == "proposal")),
+        lines=tuple(dict.fromkeys(m.ref for m in mentions if m.kind in ("proposal", "parallel"))),
         mentions=tuple(mentions),
         notes=tuple(notes),
         size=size,

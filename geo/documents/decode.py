@@ -46,10 +46,34 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
+    # A UTF-8 text with a few stray bytes (a bad copy, a cut-off character) stays UTF-8: a
+    # legacy code page would garble every accent of the rest ("dÃ©lÃ©gation").
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for c in text if not c.isascii() and c != "\ufffd")
+    if good >= bad and bad <= max(3, len(data) // 10_000):
+        return text, [f"not valid UTF-8 in {bad} place{'s' if bad != 1 else ''}; shown as \ufffd"]
+    # Western text with a few accents (French, English, German): cp1252, the code page of
+    # most such copies. charset-normalizer scores cp1250/1252/1257 alike on it and guesses
+    # wildly on short texts; it decides for the rest (Cyrillic, Greek, Asian code pages).
+    western = _western(data)
+    if western is not None:
+        return western, ["not valid UTF-8; decoded as cp1252"]
     best = from_bytes(data).best()
     if best is None:
         raise DocumentError(name, "not text in any encoding we can detect")
     return str(best), [f"not valid UTF-8; decoded as {best.encoding}"]
+
+
+def _western(data: bytes) -> str | None:
+    """*data* as cp1252 when that reads as mostly-ASCII letters with some accented ones."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(1 for c in letters if not c.isascii())
+    return text if letters and accented <= max(3, 0.3 * len(letters)) else None
 
 
 def read_document_bytes(

@@ -79,7 +79,7 @@ def import_documents(
             ImportedDocument(
                 document=doc,
                 places=_unique(m.ref for m in mentions if m.kind == "place"),
-                proposals=_unique(m.ref for m in mentions if m.kind == "proposal"),
+                proposals=_unique(m.ref for m in mentions if m.kind in ("proposal", "parallel")),
                 mentions=mentions,
                 warnings=notes + document_warnings(doc),
             )

@@ -48,6 +48,7 @@ from geo.errors import DocumentError
 
 #: Archive numbers have at most this many digits; a longer "number" is not one.
 MAX_NUMBER_DIGITS = 12
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 
 _LABELS: dict[str, str] = {
     "citation": "citation",
@@ -82,7 +83,14 @@ class _Label:
     bold: bool
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also takes "²" and other digits int() refuses)."""
+    return bool(_ASCII_DIGITS.fullmatch(text))
+
+
 def _label_of(index: int, line: str) -> _Label | None:
+    if not line or line.isspace():
+        return None  # most lines of a long text: no regex work for them
     bold = "**" in line or "__" in line
     m = _LABEL_RE.match(_strip_line_markup(line))
     if m is None:
@@ -90,7 +98,7 @@ def _label_of(index: int, line: str) -> _Label | None:
     name = _LABELS[m.group("label").lower()]
     value = m.group("value").strip()
     # "Record ID 111866" is a label; "Summary of the talks" is prose.
-    if value and m.group("colon") is None and not (name == "record_id" and value.isdigit()):
+    if value and m.group("colon") is None and not (name == "record_id" and _digits(value)):
         return None
     return _Label(index, name, value, bold)
 
@@ -134,12 +142,12 @@ def _record_id(lines: Sequence[str], labels: Sequence[_Label]) -> str | None:
     for label in labels:
         if label.name != "record_id":
             continue
-        if label.value.isdigit():
+        if _digits(label.value):
             return label.value
         for line in lines[label.index + 1 :]:
             s = line.strip()
             if s:
-                return s if s.isdigit() else None
+                return s if _digits(s) else None
         return None
     return None
 
@@ -147,11 +155,11 @@ def _record_id(lines: Sequence[str], labels: Sequence[_Label]) -> str | None:
 def _body_from_contents(lines: Sequence[str], start: int, end: int) -> list[str]:
     block = list(lines[start:end])
     for i, line in enumerate(block):
-        if _TRANSLATION_MARKER_RE.match(_strip_line_markup(line)):
+        if line.strip() and _TRANSLATION_MARKER_RE.match(_strip_line_markup(line)):
             block = block[i + 1 :]
             break
     for i, line in enumerate(block):
-        if _OTHER_CONTENT_MARKER_RE.match(_strip_line_markup(line)):
+        if line.strip() and _OTHER_CONTENT_MARKER_RE.match(_strip_line_markup(line)):
             block = block[:i]
             break
     return _trim_block(block)
@@ -176,7 +184,7 @@ def _extract_labelled(lines: Sequence[str], labels: Sequence[_Label]) -> _Fields
         fields.body = _body_from_contents(lines, contents.index + 1, nxt)
     else:
         for i, line in enumerate(lines):
-            if _TRANSLATION_MARKER_RE.match(_strip_line_markup(line)):
+            if line.strip() and _TRANSLATION_MARKER_RE.match(_strip_line_markup(line)):
                 nxt = next((lab.index for lab in labels if lab.index > i), len(lines))
                 fields.body = _trim_block(lines[i + 1 : nxt])
                 break
@@ -377,8 +385,9 @@ def _identity(
         if s is not None and number is None:
             slug_url = ARCHIVE_DOCUMENT_URL.format(number=s.group(1))
     number = number or record_id
-    if number is not None and len(number.lstrip("0")) <= MAX_NUMBER_DIGITS:
-        number = str(int(number))
+    significant = number.lstrip("0") if number is not None and _digits(number) else None
+    if significant is not None and len(significant) <= MAX_NUMBER_DIGITS:
+        number = significant or "0"
         return number, ARCHIVE_DOCUMENT_URL.format(number=number)
     slug = _slug(title) or hashlib.sha1(title.encode("utf-8")).hexdigest()[:10]
     return f"{date}-{slug}", slug_url

@@ -29,8 +29,6 @@ _SIC_SUFFIX_RE = re.compile(r"\s*\[\s*sic\s*\]\s*$", re.IGNORECASE)
 _SIC_PATTERN = r"(?P<sic>\s*\[\s*sic\s*\])?"
 _FOLD_SPECIAL = {"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ı": "i"}
 _WORD_RE = re.compile(r"\w+")
-#: Candidates gathered before overlaps are resolved (the rest of a huge text is not marked).
-MAX_CANDIDATES = 4 * MAX_MENTIONS
 
 
 def _fold_char(ch: str) -> str:
@@ -104,10 +102,15 @@ _ORD_WORD = "|".join(sorted(map(re.escape, ORDINAL_WORDS), key=len, reverse=True
 _ORD = rf"(?:\d{{1,2}}(?:st|nd|rd|th)|(?:{_ORD_WORD}))"
 _JOIN = r"\s*(?:,|;|&|/|\band\b|\bor\b|\bto\b|[-\u2013\u2014])\s*(?:the\s+)?"
 _NUM = r"\d{1,2}(?:st|nd|rd|th)?"
+_UNIT = r"\s*(?:km|kms|kilomet(?:er|re)s?|miles?|meters?|metres?|yards?|ft|feet|m)\b"
+_NORTH = r"(?:N(?![\w.]*\s?[EW]\b)(?!\w)|north(?![\w-]|\s?-?\s?(?:east|west)\b))"
+# Each alternative starts only where a word starts ((?=\w) is checked before any of the ordinal
+# words), and an ordinal chain is matched once whether or not "parallel" follows: the scan
+# then goes on after the chain, so a text of nothing but "16th and 16th and …" stays linear.
 _PARALLEL_RE = re.compile(
-    rf"(?<![\w.])(?P<ords>{_ORD}(?:{_JOIN}{_ORD})*)\s+parallels?\b"
-    rf"|\bparallels?\s+(?:of\s+)?(?P<nums>{_NUM}(?:{_JOIN}{_NUM})*)(?![\w.])"
-    rf"|(?<![\w.])(?P<deg>\d{{1,2}})\s*(?:°|º|degrees?)\s*(?:N\b|north\b)",
+    rf"(?<![\w.])(?=\w)(?P<ords>{_ORD}(?:{_JOIN}{_ORD})*)(?P<tail>\s+parallels?\b)?"
+    rf"|\bparallels?\s+(?:of\s+)?(?P<nums>{_NUM}(?:{_JOIN}{_NUM})*)(?![\w.])(?!{_UNIT})"
+    rf"|(?<![\w.])(?P<deg>\d{{1,2}})\s*(?:°|º|degrees?)\s*{_NORTH}",
     re.IGNORECASE,
 )
 _ITEM_RE = re.compile(rf"{_ORD}|\d{{1,2}}", re.IGNORECASE)
@@ -121,6 +124,8 @@ def _latitude(token: str) -> int:
 def parallel_mentions(folded: str) -> Iterator[tuple[int, int, int]]:
     """``(latitude, start, end)`` for every parallel a text names (each number its own span)."""
     for m in _PARALLEL_RE.finditer(folded):
+        if m.group("ords") is not None and m.group("tail") is None:
+            continue  # ordinals that name no parallel ("the 16th and 18th of June")
         group = next(g for g in ("ords", "nums", "deg") if m.group(g) is not None)
         base = m.start(group)
         for item in _ITEM_RE.finditer(m.group(group)):
@@ -208,24 +213,68 @@ def find_mentions(
     Returns
     -------
     list of Mention
-        Sorted by position. Where matches overlap the longest wins; identical spans for
-        different ids are all kept.
+        Sorted by position. Among names and terms, where matches overlap the longest wins;
+        identical spans for different ids are all kept. Parallel links (kind ``"parallel"``:
+        the line ids drawn on a parallel the text names) are kept besides, even inside a
+        longer term, so "between the 18th and the 16th parallels" links both parallels. A
+        text in decomposed Unicode (NFD) is matched as its composed form; offsets are always
+        offsets into *text*.
     """
-    folded = fold(text)
+    composed, back = _composed(text)
+    folded = fold(composed)
     wanted = {c[1] for c in map(_name_pattern, _all_names(places, proposals)) if c and c[1]}
     index = _word_index(folded, wanted)
     found: list[Mention] = []
+    cutoff = len(composed)  # past the earliest point where some name was cut short
     for kind, table in (("place", places), ("proposal", proposals)):
-        for cand in _candidates(folded, text, kind, table, index):
-            found.append(cand)
-            if len(found) >= MAX_CANDIDATES:
-                break
+        for ref, names in table.items():
+            matches = _candidates(folded, composed, kind, {ref: names}, index)
+            for kept, cand in enumerate(matches, start=1):
+                found.append(cand)
+                if kept >= MAX_PER_NAME:
+                    cutoff = min(cutoff, cand.start + 1)
+                    break
+    lines = _resolve(found, len(composed), cutoff)
+    links: list[Mention] = []
     for lat, start, end in parallel_mentions(folded) if parallels else ():
-        for ref in parallels.get(lat, ()) if parallels else ():
-            found.append(Mention("proposal", ref, text[start:end], start, end, False))
-        if len(found) >= MAX_CANDIDATES:
+        if start >= cutoff:
             break
-    return _resolve(found, len(text), limit)
+        links.extend(Mention("parallel", ref, composed[start:end], start, end, False)
+                     for ref in (parallels or {}).get(lat, ()))  # fmt: skip
+    chosen = sorted([*lines, *links], key=lambda m: (m.start, m.end, m.kind, m.ref))[:limit]
+    return chosen if back is None else [_restore(m, text, back) for m in chosen]
+
+
+#: Matches kept per name or term before the rest of the text is left unmarked.
+MAX_PER_NAME = MAX_MENTIONS
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def _composed(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
+    """*text* in composed form (NFC), with where each character came from (None when the text
+    has no combining marks, the usual case: then nothing is copied)."""
+    if _COMBINING.search(text) is None:
+        return text, None
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        for ch in unicodedata.normalize("NFC", text[i:j]):
+            out.append(ch)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    return "".join(out), (starts, ends)
+
+
+def _restore(m: Mention, text: str, back: tuple[list[int], list[int]]) -> Mention:
+    starts, ends = back
+    start, end = starts[m.start], ends[m.end - 1]
+    return Mention(m.kind, m.ref, text[start:end], start, end, m.sic)
 
 
 def _all_names(*tables: Mapping[str, Sequence[str]]) -> Iterator[str]:
@@ -234,9 +283,10 @@ def _all_names(*tables: Mapping[str, Sequence[str]]) -> Iterator[str]:
             yield from ([names] if isinstance(names, str) else names)
 
 
-def _resolve(found: list[Mention], size: int, limit: int) -> list[Mention]:
+def _resolve(found: list[Mention], size: int, cutoff: int) -> list[Mention]:
     """Longest first, then earliest: keep a candidate unless it overlaps a kept one (an
-    identical span is no overlap). The occupancy map makes each check cost its length."""
+    identical span is no overlap). The occupancy map makes each check cost its length.
+    Candidates from *cutoff* on are dropped: some name's matches stop there."""
     found.sort(key=lambda m: (-(m.end - m.start), m.start, m.kind, m.ref))
     taken = bytearray(size)
     spans: set[tuple[int, int]] = set()
@@ -244,7 +294,7 @@ def _resolve(found: list[Mention], size: int, limit: int) -> list[Mention]:
     chosen: list[Mention] = []
     for cand in found:
         key = (cand.kind, cand.ref, cand.start, cand.end)
-        if key in keys or cand.end <= cand.start:
+        if key in keys or cand.end <= cand.start or cand.start >= cutoff:
             continue
         span = (cand.start, cand.end)
         if span not in spans and taken.find(1, cand.start, cand.end) != -1:
@@ -253,8 +303,7 @@ def _resolve(found: list[Mention], size: int, limit: int) -> list[Mention]:
         spans.add(span)
         taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
         chosen.append(cand)
-    chosen.sort(key=lambda m: (m.start, m.end, m.kind, m.ref))
-    return chosen[:limit]
+    return chosen
 
 
 def highlight_spans(text: str, mentions: Sequence[Mention]) -> list[tuple[str, Mention | None]]:

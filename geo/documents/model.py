@@ -75,7 +75,8 @@ class Mention:
     Attributes
     ----------
     kind : str
-        ``"place"`` or ``"proposal"`` (a line, named by its terms or by its parallel).
+        ``"place"``, ``"proposal"`` (a line named by one of its terms) or ``"parallel"``
+        (a line drawn on a parallel the text names; may sit inside a longer term's span).
     ref : str
         The id of the place or proposal.
     text : str

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 _WS_RE = re.compile(r"\s+")
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>\"'])")
 _URL_RE = re.compile(r"<?(https?://[^\s<>\"]+)>?")
-_DOCUMENT_NUMBER_RE = re.compile(r"/document/(\d+)(?!\d)")
+_DOCUMENT_NUMBER_RE = re.compile(r"/document/(\d+)(?![\w-])")
 #: An archive address by title slug (``/document/telegram-ccp-…-0``), on any host.
 _DOCUMENT_SLUG_RE = re.compile(r"/document/([a-z0-9]+(?:-[a-z0-9]+)+)/?(?:[?#].*)?$")
 _DECORATION_RE = re.compile(r"^[\s#*_=~\-]*$")

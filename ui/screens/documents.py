@@ -390,7 +390,7 @@ def _reader(built: BuiltAtlas, corpus: Corpus, row: Row, lib: Library) -> None:
                 missing.add(i)
             line_spans.extend(found)
     elif row.added is not None:
-        line_spans = [m for m in row.added.mentions if m.kind == "proposal"]
+        line_spans = [m for m in row.added.mentions if m.kind in ("proposal", "parallel")]
         line_class = "aa-term"
     places_map, _ = atlas.name_maps(row.theater or None)
     places_map = {pid: n for pid, n in places_map.items() if atlas.places[pid].kind != "waypoint"}
