@@ -1,11 +1,13 @@
-"""Property-based tests (hypothesis) for the measures and geometry builders."""
+"""Property-based tests (hypothesis) for the measures, the geometry builders and the encoders."""
 
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shapely
@@ -14,9 +16,13 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
 from conftest import DATA_DIR
-from geo import Atlas, build_all, compare, side_of, validate
-from geo.geometry import load_basemap, north_region
-from geo.measure import area_km2, buffer_km, length_km
+from geo import Atlas, BuiltAtlas, compare, side_of, validate
+from geo.geometry import north_region
+from geo.geometry.recipes import Builder
+from geo.grid import ROWS, decode, shift_row
+from geo.measure import area_km2, buffer_km, distance_km, length_km
+from geo.outputs.webmap import to_json
+from geo.records.model import letters
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -44,17 +50,21 @@ def test_length_is_additive(lon: float, lat: float, cuts: list[float]) -> None:
     assert parts == pytest.approx(whole, rel=1e-6)
 
 
+def _no_lookup(line_id: str) -> Any:
+    raise AssertionError(f"a parallel needs no other record ({line_id})")
+
+
 @SETTINGS
 @given(lat=st.floats(min_value=8.7, max_value=23.3))
-def test_parallel_builder_stays_on_its_latitude_and_on_land(atlas: Atlas, lat: float) -> None:
-    from geo.geometry import _Builder
-
+def test_parallel_builder_stays_on_its_latitude_and_on_land(
+    atlas: Atlas, built: BuiltAtlas, lat: float
+) -> None:
     line = atlas.lines["ref-parallel-16"]
-    builder = _Builder(atlas, load_basemap(atlas.data_dir), line)
+    builder = Builder(atlas, built.basemap, line, _no_lookup)
     drawn, divider = builder.parallel({"lat": lat, "within": ["VNM"]}, "parallel")
     coords = shapely.get_coordinates(drawn)
     assert (abs(coords[:, 1] - lat) < 1e-9).all()
-    vnm = load_basemap(atlas.data_dir).countries["VNM"]
+    vnm = built.basemap.countries["VNM"]
     assert vnm.buffer(1e-6).covers(drawn)
     assert divider is not None and divider.coords[0][0] < divider.coords[-1][0]
 
@@ -65,10 +75,10 @@ def test_parallel_builder_stays_on_its_latitude_and_on_land(atlas: Atlas, lat: f
     lat=st.floats(min_value=33.5, max_value=42.5).filter(lambda y: abs(y - 38.0) > 1e-6),
 )
 def test_side_of_the_38th_parallel_is_the_sign_of_latitude(
-    atlas: Atlas, lon: float, lat: float
+    built: BuiltAtlas, lon: float, lat: float
 ) -> None:
     expected = "north" if lat > 38.0 else "south"
-    assert side_of(atlas, "ref-parallel-38", lon, lat) == expected
+    assert side_of(built, "ref-parallel-38", lon, lat) == expected
 
 
 @SETTINGS
@@ -99,9 +109,9 @@ LINE_PAIRS = st.sampled_from(
 
 @SETTINGS
 @given(pair=LINE_PAIRS)
-def test_area_between_is_bounded_and_symmetric(atlas: Atlas, pair: tuple[str, str]) -> None:
+def test_area_between_is_bounded_and_symmetric(built: BuiltAtlas, pair: tuple[str, str]) -> None:
     a, b = pair
-    ab, ba = compare(atlas, a, b), compare(atlas, b, a)
+    ab, ba = compare(built, a, b), compare(built, b, a)
     total = sum(ab.sides_a.values())
     assert 0 <= ab.area_between_km2 <= total
     assert ab.area_between_km2 == pytest.approx(ba.area_between_km2, rel=1e-9)
@@ -110,9 +120,10 @@ def test_area_between_is_bounded_and_symmetric(atlas: Atlas, pair: tuple[str, st
     }
 
 
-def test_every_built_shape_is_valid(atlas: Atlas) -> None:
-    for lid, built in build_all(atlas).items():
-        assert built.geometry.is_valid and not built.geometry.is_empty, lid
+def test_every_built_shape_is_valid(built: BuiltAtlas) -> None:
+    assert set(built.shapes) == set(built.atlas.lines)
+    for lid, shape in built.shapes.items():
+        assert shape.geometry.is_valid and not shape.geometry.is_empty, lid
 
 
 def test_self_intersecting_polygon_is_refused_with_file_and_line(tmp_path: Path) -> None:
@@ -133,3 +144,57 @@ def test_self_intersecting_polygon_is_refused_with_file_and_line(tmp_path: Path)
         and "Self-intersection" in p
         for p in problems
     ), problems
+
+
+# --- grid references -------------------------------------------------------------------
+
+
+@SETTINGS
+@given(east=st.integers(0, 98), north=st.integers(0, 98))
+def test_one_grid_square_east_or_north_is_one_km_away(east: int, north: int) -> None:
+    """Neighbouring 1 km squares of the 1951 grid (square CT, round Chorwon) are 1 km apart."""
+    here = decode(f"CT {east:02d}{north:02d}")
+    right = decode(f"CT {east + 1:02d}{north:02d}")
+    up = decode(f"CT {east:02d}{north + 1:02d}")
+    assert distance_km(here.lon, here.lat, right.lon, right.lat) == pytest.approx(1.0, abs=0.02)
+    assert distance_km(here.lon, here.lat, up.lon, up.lat) == pytest.approx(1.0, abs=0.02)
+    assert right.lon > here.lon and up.lat > here.lat
+    assert abs(right.lat - here.lat) < 0.001  # grid north is within ~1 degree of true north
+
+
+@given(letter=st.sampled_from(ROWS), n=st.integers(-40, 40))
+def test_shifting_a_row_letter_is_a_20_letter_cycle(letter: str, n: int) -> None:
+    assert shift_row(shift_row(letter, n), -n) == letter
+    assert shift_row(letter, n + 20) == shift_row(letter, n)
+    assert shift_row(letter, n) in ROWS
+
+
+# --- encoders ----------------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=json_values)
+def test_map_json_parses_back_and_holds_no_markup_or_template(value: Any) -> None:
+    text = to_json(value)
+    assert json.loads(text) == value
+    for bad in ("<", ">", "&", "{{", "{%", "{#", "\u2028", "\u2029"):
+        assert bad not in text
+
+
+@given(i=st.integers(0, 5000))
+def test_key_letters_are_distinct_and_ordered_like_a_spreadsheet(i: int) -> None:
+    a, b = letters(i), letters(i + 1)
+    assert a.isalpha() and a.isupper()
+    assert (len(a), a) < (len(b), b)  # A < B < … < Z < AA < AB …

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
 
-from conftest import REPO_ROOT, require_corpus
-from geo import Atlas, ValidationError
+from conftest import DATA_DIR, REPO_ROOT, require_corpus
+from geo import Atlas, ValidationError, validate
 from geo.stories import Story, load_stories
 
 SHIPPED = ("korea-1951", "geneva-1954")
@@ -42,7 +43,11 @@ def test_every_step_is_complete_and_consistent(atlas: Atlas, stories: dict[str, 
             assert step.view is not None and 1 <= step.view.zoom <= 18, where
             assert step.theater == story.theater
             for ev in step.evidence:
-                supports = [e.phrase for e in atlas.cables[ev.cable].supports]
+                supports = [
+                    e.phrase
+                    for e in atlas.documents[ev.document].supports
+                    if e.proposal == ev.proposal
+                ]
                 assert ev.phrases and all(p in supports for p in ev.phrases), where
                 assert ev.proposal in step.layers, where
 
@@ -74,7 +79,9 @@ def test_stories_cover_the_requested_ground(stories: dict[str, Story]) -> None:
         "la-1954-geneva-regroupment",
     ):
         assert lid in geneva, lid
-    assert stories["korea-1951"].cables == ("117409", "117413", "113006")
+    # the 1951 cables come first, in the order the story cites them
+    assert stories["korea-1951"].documents[:3] == ("117409", "117413", "113006")
+    assert "110145" in stories["geneva-1954"].documents
 
 
 def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
@@ -83,7 +90,7 @@ def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
 
 
 def test_captions_are_our_own_words(stories: dict[str, Story]) -> None:
-    """No caption repeats eight words in a row from any cable text of the corpus."""
+    """No caption repeats eight words in a row from any document text of the corpus."""
     corpus = require_corpus()
     source: set[tuple[str, ...]] = set()
     for path in corpus.iterdir():
@@ -122,17 +129,17 @@ def test_deep_links_are_accepted_by_the_app(
 ) -> None:
     """Every step's theater/line/date parameters pass the app's own URL checks unchanged."""
     monkeypatch.syspath_prepend(str(REPO_ROOT))
-    state = pytest.importorskip("ui.state")
-    from geo import build_all
-
-    catalog = state.catalog_from_atlas(atlas, build_all(atlas))
+    params_mod = pytest.importorskip("ui.params")
+    documents = {d.id: d.theater for d in atlas.documents.values()}
     for story in stories.values():
-        for i in range(len(story.steps)):
+        for i, step in enumerate(story.steps):
             params = {k: v[0] for k, v in parse_qs(story.deep_link(i)[1:]).items()}
-            view, warnings = state.parse_params(params, catalog)
+            view, warnings = params_mod.parse_params(params, atlas, documents)
             assert not warnings, (story.id, i, [str(w) for w in warnings])
             assert view.theater == story.theater
-            assert view.line == story.steps[i].selected
+            assert view.line == step.selected
+            assert view.date == step.date
+            assert view.view == "present"  # a story's link opens the story
 
 
 def test_no_story_folder_means_no_stories(atlas: Atlas, tmp_path: Path) -> None:
@@ -147,20 +154,20 @@ theater: korea
 summary: Every step below is wrong in some way.
 colour: blue
 steps:
-  - title: Unknown line and cable
+  - title: Unknown line and document
     caption: Two mistakes here.
     layers: [kr-1951-front-line, no-such-line]
     view: {center: [38.0, 127.0], zoom: 19}
     evidence:
-      - {cable: "999999", proposal: kr-1951-front-line}
-  - title: Evidence the cable does not give
-    caption: The cable says nothing about the 1953 line.
+      - {document: "999999", proposal: kr-1951-front-line}
+  - title: Evidence the document does not give
+    caption: The document says nothing about the 1953 line.
     layers: [kr-1953-mdl, vn-1954-geneva-line]
     selected: kr-1951-front-line
     view: {center: [95.0, 200.0], zoom: 0}
     date: 1960-01-01
     evidence:
-      - {cable: "117409", proposal: kr-1953-mdl}
+      - {document: "117409", proposal: kr-1953-mdl}
   - title: No caption
     layers: [kr-1953-mdl]
     view: {center: [16.0, 107.0], zoom: 8}
@@ -181,13 +188,13 @@ def test_bad_story_reports_every_problem_with_its_line(atlas: Atlas, tmp_path: P
     assert has(5, "colour", "unknown field")
     assert has(9, "steps[0].layers", "unknown line id 'no-such-line'")
     assert has(10, "steps[0].view.zoom", "zoom 19 is out of range")
-    assert has(12, "steps[0].evidence.cable", "unknown cable '999999'")
+    assert has(12, "steps[0].evidence.document", "unknown document '999999'")
     assert has(15, "steps[1].layers", "belongs to indochina, not korea")
     assert has(16, "steps[1].selected", "not among the step's layers")
     assert has(17, "steps[1].view.center", "95 is out of range")
     assert has(17, "steps[1].view.center", "200 is out of range")
     assert has(17, "steps[1].view.zoom", "zoom 0 is out of range")
-    assert has(18, "steps[1].date", "outside the timeline")
+    assert has(18, "steps[1].date", "outside the korea timeline 1951-07-01")
     assert has(20, "steps[1].evidence.proposal", "gives no evidence for 'kr-1953-mdl'")
     assert has(21, "steps[2].caption", "missing required field 'caption'")
     assert has(23, "steps[2].view.center", "outside the korea theater")
@@ -216,7 +223,7 @@ def test_a_valid_story_from_a_teacher_folder(atlas: Atlas, tmp_path: Path) -> No
         "    caption: France asked for the 18th parallel. That is all.\n"
         "    layers: [vn-1954-french-18th]\n"
         "    date: 1954-06-26\n"
-        "    evidence: [{cable: '110145', proposal: vn-1954-french-18th}]\n",
+        "    evidence: [{document: '110145', proposal: vn-1954-french-18th}]\n",
         encoding="utf-8",
     )
     story = load_stories(atlas, tmp_path)["mini"]
@@ -227,3 +234,27 @@ def test_a_valid_story_from_a_teacher_folder(atlas: Atlas, tmp_path: Path) -> No
         "withdrawing completely from the north, dividing the line along the 18th parallel",
     )
     assert story.deep_link(0) == "?story=mini&step=1&theater=indochina&date=1954-06-26"
+
+
+def test_evidence_uses_document_not_the_old_cable_key(atlas: Atlas, tmp_path: Path) -> None:
+    (tmp_path / "old.yaml").write_text(
+        "id: old\ntitle: Old\ntheater: indochina\nsummary: S.\nsteps:\n"
+        "  - title: T\n    caption: One. Two.\n    layers: [vn-1954-french-18th]\n"
+        "    evidence: [{cable: '110145', proposal: vn-1954-french-18th}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as info:
+        load_stories(atlas, tmp_path)
+    fields = {(p.line, p.field, p.message) for p in info.value.problems}
+    assert (9, "steps[0].evidence.cable", "unknown field 'cable'") in fields
+    assert any(f == "steps[0].evidence.document" and "missing" in m for _, f, m in fields)
+
+
+def test_validate_checks_the_stories_of_the_data_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    story = data / "stories" / "korea-1951.yaml"
+    story.write_text(story.read_text().replace("zoom: 7", "zoom: 70", 1), encoding="utf-8")
+    problems = validate(data)
+    assert problems and all(p.path == "data/stories/korea-1951.yaml" for p in problems)
+    assert any("zoom 70 is out of range" in p.message for p in problems)
