@@ -5,8 +5,8 @@ north of one line and south of the other (the symmetric difference of their nort
 For zones it is the land in one zone and not the other. Each named place is *north*/*south*
 of a line (*inside*/*outside* a zone), *on the line* when the line passes within the place's
 own precision, or *split* when the place is a region the line cuts. A place changes side when
-its two answers differ. "On the line" means within the place's precision plus up to 1 km of
-the line's.
+its two answers differ. "On the line" means within the place's own precision, or within 1 km
+(no line is drawn more exactly than that).
 
 Either side may be a record or a shape drawn by a user (:func:`drawn`), so the sandbox and
 ``python -m geo compare LINE --with FILE`` use the same computation as the Compare screen.
@@ -33,9 +33,9 @@ from geo.vocab import THEATERS
 #: A drawn shape may have at most this many vertices (the work is linear in them).
 MAX_DRAWN_VERTICES = 2_000
 DRAWN_ID = "drawn"
-#: "On the line" allows the place's own precision and at most this much of the line's (a
-#: river drawn from 1:1M data may run a kilometre off a bridge that stands on it).
-ON_LINE_LINE_KM = 1.0
+#: A place within this distance of a line is on it even if its own position is exact: no line
+#: is drawn closer than that (a river traced from 1:1M data runs ~1 km off the bridge on it).
+ON_LINE_KM = 1.0
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,14 @@ def drawn(
         data = json.loads(geometry) if isinstance(geometry, str) else geometry
         data = _one_geometry(data)
         geom = shape(data)
-    except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.ShapelyError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        RecursionError,
+        shapely.errors.ShapelyError,
+    ) as exc:
         raise AtlasError(f"not a GeoJSON line or polygon ({type(exc).__name__})") from None
     if geom.geom_type not in ("LineString", "Polygon"):
         raise AtlasError(f"draw a line or a polygon, not a {geom.geom_type}")
@@ -169,7 +176,7 @@ def place_side(subject: Subject, place: Place) -> str:
     """Where *place* stands with respect to a line or zone (see the module docstring)."""
     s = subject.shape
     if s.divider is not None:
-        tolerance = place.precision_km + min(subject.precision_km, ON_LINE_LINE_KM)
+        tolerance = max(place.precision_km, min(subject.precision_km, ON_LINE_KM))
         if distance_to_km(s.geometry, place.lon, place.lat) <= tolerance:
             return "split" if place.kind in ("region", "river") else "on the line"
         north = north_region(s.divider, subject.theater).contains(Point(place.lon, place.lat))
