@@ -15,6 +15,7 @@ text are offsets in the original.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -156,7 +157,9 @@ def _candidates(
     kind: str,
     table: Mapping[str, Sequence[str]],
     index: dict[str, list[int]],
+    bound: int,
 ) -> Iterator[Mention]:
+    """Every match of every name that starts before *bound*."""
     for ref, names in table.items():
         if isinstance(names, str):
             names = [names]
@@ -171,9 +174,11 @@ def _candidates(
             seen.add(pattern.pattern)
             starts: Iterable[re.Match[str] | None]
             if first:  # try only where the first word stands
-                starts = (pattern.match(folded, pos) for pos in index.get(first, ()))
+                positions = index.get(first, [])
+                stop = bisect.bisect_left(positions, bound)
+                starts = (pattern.match(folded, pos) for pos in positions[:stop])
             else:
-                starts = pattern.finditer(folded)
+                starts = (m for m in pattern.finditer(folded) if m.start() < bound)
             for m in starts:
                 if m is not None:
                     yield Mention(
@@ -224,17 +229,24 @@ def find_mentions(
     folded = fold(composed)
     wanted = {c[1] for c in map(_name_pattern, _all_names(places, proposals)) if c and c[1]}
     index = _word_index(folded, wanted)
-    found: list[Mention] = []
-    cutoff = len(composed)  # past the earliest point where some name was cut short
-    for kind, table in (("place", places), ("proposal", proposals)):
-        for ref, names in table.items():
-            matches = _candidates(folded, composed, kind, {ref: names}, index)
-            for kept, cand in enumerate(matches, start=1):
-                found.append(cand)
-                if kept >= MAX_PER_NAME:
-                    cutoff = min(cutoff, cand.start + 1)
-                    break
-    lines = _resolve(found, len(composed), cutoff)
+    # Look at a growing head of the text until it holds *limit* mentions: the earliest ones
+    # are found and the work stays proportional to them (a 2 MB file of names is never
+    # matched whole). Matches starting up to LOOKAHEAD past the head take part, so one that
+    # starts just beyond it still wins over a shorter one it overlaps.
+    size = len(composed)
+    head = FIRST_HEAD
+    while True:
+        cutoff = min(head, size)
+        bound = min(size, cutoff + LOOKAHEAD)
+        found = [
+            cand
+            for kind, table in (("place", places), ("proposal", proposals))
+            for cand in _candidates(folded, composed, kind, table, index, bound)
+        ]
+        lines = _resolve(found, size, cutoff)
+        if len(lines) >= limit or cutoff >= size:
+            break
+        head *= 4
     links: list[Mention] = []
     for lat, start, end in parallel_mentions(folded) if parallels else ():
         if start >= cutoff:
@@ -245,8 +257,10 @@ def find_mentions(
     return chosen if back is None else [_restore(m, text, back) for m in chosen]
 
 
-#: Matches kept per name or term before the rest of the text is left unmarked.
-MAX_PER_NAME = MAX_MENTIONS
+#: The first head of the text searched (characters), and how far past it a match may start
+#: and still take part in resolving overlaps (longer than any name or term).
+FIRST_HEAD = 65_536
+LOOKAHEAD = 512
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
