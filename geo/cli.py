@@ -42,8 +42,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from geo.outputs.tables import to_csv, to_feature_collection, write_vector
+    from geo.outputs.tables import positions_markdown, to_csv, to_feature_collection, write_vector
 
+    if args.format == "markdown":
+        atlas = load_atlas(args.data_dir or Settings.from_env().data_dir)
+        _write(args.out, positions_markdown(atlas))
+        return 0
     built = _built(args, [args.theater] if args.theater else None)
     if args.format in ("gpkg", "shp"):
         if args.out == "-":
@@ -214,10 +218,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("data", nargs="?", type=Path, help="data folder (default: data/)")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("export", help="GeoJSON (RFC 7946), CSV, GeoPackage or Shapefile")
-    p.add_argument("--out", required=True, help="output file, or - for stdout (GeoJSON, CSV)")
+    p = sub.add_parser(
+        "export",
+        help="GeoJSON (RFC 7946), CSV, GeoPackage, Shapefile, or the positions as Markdown tables",
+    )
+    p.add_argument("--out", required=True, help="output file, or - for stdout (not gpkg, shp)")
     p.add_argument("--theater", choices=THEATERS)
-    p.add_argument("--format", choices=("geojson", "csv", "gpkg", "shp"), default="geojson")
+    p.add_argument(
+        "--format", choices=("geojson", "csv", "gpkg", "shp", "markdown"), default="geojson"
+    )
     p.add_argument("--with-places", action="store_true", help="add gazetteer points")
     p.add_argument("--pretty", action="store_true")
     p.set_defaults(func=cmd_export)

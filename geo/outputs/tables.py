@@ -259,3 +259,37 @@ def write_vector(
             raise AtlasError(f"unknown vector format {fmt!r}")
         written += len(rows)
     return written
+
+
+def _md_cell(text: str) -> str:
+    """One Markdown table cell: a single line, pipes and markup characters escaped."""
+    out = " ".join(str(text).split())
+    for ch in "\\|*_`[]<>":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def positions_markdown(atlas: Atlas) -> str:
+    """Every position of every theater as Markdown tables (the README's list of positions).
+
+    One table per theater, in the order of the negotiation (``Atlas.positions``), with the key
+    letter used on the maps, the date, party, status, record id and the documents it rests on.
+    """
+    parts: list[str] = []
+    for theater, info in THEATERS.items():
+        positions = atlas.positions(theater)
+        if not positions:
+            continue
+        keys = atlas.keys(theater)
+        parts.append(f"### {_md_cell(info.label)}\n")
+        parts.append("| key | date | party | status | position | id | documents |")
+        parts.append("|---|---|---|---|---|---|---|")
+        for ln in positions:
+            date = (ln.date_iso or "undated") + (" (approx.)" if ln.date_approximate else "")
+            docs = ", ".join(_md_cell(d) for d in ln.sources)
+            parts.append(
+                f"| {keys.get(ln.id, '')} | {date} | {_md_cell(ln.party_label)} | {ln.status} "
+                f"| {_md_cell(ln.title)} | `{ln.id}` | {docs} |"
+            )
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
