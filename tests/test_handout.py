@@ -270,6 +270,37 @@ def test_pdf_groups_reference_parallels(atlas: Atlas, indochina_pdf: bytes) -> N
     assert "ZX vol. 4" not in text
 
 
+def test_pdf_of_a_whole_theater_lists_everything_readably(
+    atlas: Atlas, korea_pdf: bytes, indochina_pdf: bytes
+) -> None:
+    """Every line, and every document cited -- its archive reference (less a closing note
+    in brackets; not a note that stands in for one) and its address, which may wrap -- on
+    the one page, no type under 5.5 pt and a map at least 72 mm tall."""
+    for theater, pdf in (("korea", korea_pdf), ("indochina", indochina_pdf)):
+        reader, text = _text(pdf)
+        assert len(reader.pages) == 1
+        assert "lack of room" not in text
+        lines = atlas.lines_in(theater)
+        for line in lines:
+            if line.status != "reference":
+                assert line.title in text, line.title
+        docs = cables_for(atlas, [ln.id for ln in lines])
+        for doc in docs:
+            assert _squeezed(doc.url) in _squeezed(text), doc.id
+            ref = re.sub(r"\s*\([^()]*\)$", "", doc.archive)
+            if ref[:1].isupper() or ref[:1].isdigit():
+                assert ref in text, ref
+            elif ref:  # "not visible in the copy we read"
+                assert ref not in text, ref
+        assert f"[{len(docs)}] " in text
+        stream = reader.pages[0].get_contents()
+        assert stream is not None
+        content = stream.get_data().decode("latin-1")
+        assert min(float(s) for s in re.findall(r"/F\d+ ([\d.]+) Tf", content)) >= 5.5
+        (height,) = re.findall(r"q [\d.]+ 0 0 ([\d.]+) [\d.]+ [\d.]+ cm /I\d+ Do", content)
+        assert float(height) * 25.4 / 72 >= 72, theater  # the map, in mm
+
+
 @pytest.mark.usefixtures("no_network")
 def test_pdf_unicode_embedded_fonts_and_no_network(built: BuiltAtlas) -> None:
     title = "Hải Phòng – a port to leave by (km²)"

@@ -2,56 +2,75 @@
 (:func:`story_pdf`), A4 landscape, made offline for classrooms.
 
 One responsibility: laying out the printed pages. The map is :mod:`geo.outputs.staticmap`'s
-(rendered without its title and legend, which are printed here as PDF text that can be
-selected, searched and read aloud); styles and legend words come from
-:mod:`geo.outputs.staticlegend`; citations from :mod:`geo.outputs.citations`. The fonts are
-the DejaVu files that matplotlib ships, embedded, so "Hải Phòng" and "km²" print as written;
-a fixed creation date keeps the bytes reproducible, so the app can cache them.
+(without its title and legend, printed here as text that can be selected, searched and read
+aloud); the key (legend entries, style samples, the table's rows) is
+:mod:`geo.outputs.staticlegend`'s; citations are :mod:`geo.outputs.citations`'. The fonts are
+matplotlib's DejaVu files, embedded, so "Hải Phòng" and "km²" print as written; a fixed
+creation date keeps the bytes reproducible, so the app can cache them.
 
-The handout's table of lines is fpdf2's own ``FPDF.table()`` (wrapping, row heights, fills);
-each row's style sample is a small SVG in its own cell, so it stays vector. The page is kept
-to exactly one: the type shrinks from 8 pt to 5.5 pt until the table, the legend column and
-the citations fit (each size is measured by rendering into a throwaway FPDF), and if even
-5.5 pt is too big the last rows give way to a line saying how many were left out.
+A theater's page (15-30 lines citing as many documents): on the left (180 mm), the map and
+directly under it the table of lines (fpdf2's ``FPDF.table()``; each column but the title as
+wide as its widest entry); on the right (92 mm, full height), "How to read the map", then
+"Documents cited", each as "[n] short title, date. Collection; archive reference. Address"
+(a link), numbered as in the table's Sources. A map taller than wide (Indochina) is only as
+wide as its frame (:func:`~geo.outputs.staticmap.fitted_width_px`), the legend and the first
+citations beside it; what the column cannot hold goes on in two columns under the table, the
+map giving up height for it. So legend and citations flow through frames, each block whole.
+A short title drops a FRUS subject line (after "): ") and uses FRUS's abbreviations (CINCFE,
+JCS ...); an approximate date gives its year (as the RIS and BibTeX exports do); an archive
+reference loses a closing note in brackets ("(as given by FRUS)") and is left out when it is
+a note ("not visible in the copy we read"). Full citations: the app's RIS and BibTeX.
+
+Exactly one page: each type size from 8 pt to 5.5 pt is measured (drawn on a throwaway page)
+with the tallest map (72 mm at least) that lets everything fit; the largest size with a map
+100 mm tall wins, else the one giving the tallest map. Only if 5.5 pt is still too big (a
+huge custom selection) do the last rows give way to a line saying how many were left out
+(were the documents alone too many, the last citations likewise).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
-from collections.abc import Mapping, Sequence
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
 from fpdf import FPDF, FontFace
-from fpdf.enums import XPos, YPos
 from shapely.geometry.base import BaseGeometry
 
 from geo.geometry import BuiltAtlas
-from geo.outputs.citations import cables_for, full_citation
-from geo.outputs.labels import latitude_label
+from geo.outputs.citations import PUBLISHER, cables_for, full_citation
 from geo.outputs.staticlegend import (
+    KEY_NOTES,
+    TABLE_NOTE,
     PrintStyle,
-    party_label_long,
-    party_sample,
+    TableRow,
+    key_entries,
     print_style,
-    status_sample,
+    swatch_svg,
+    table_rows,
 )
 from geo.outputs.staticmap import (
     Extent,
     MapImage,
     check_selected,
     default_title,
+    fitted_width_px,
     render_map,
     resolve_layers,
     shown_keys,
     view_bbox,
 )
 from geo.outputs.webmap import date_label
+from geo.outputs.webmap import latitude_label as parallel_label
 from geo.records.model import Document, Line
 from geo.stories import Step, Story
-from geo.vocab import PARTIES, STATUSES, party_short, theater_label
+from geo.vocab import party_short, theater_label
 
 PT_MM = 25.4 / 72  # one typographic point in millimetres
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -61,6 +80,7 @@ _PDF_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 _TYPE_SIZES = (8.0, 7.5, 7.0, 6.5, 6.0, 5.5)
 _STEP_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0, 5.5)
 _BOLD, _ITALIC = FontFace(emphasis="BOLD"), FontFace(emphasis="ITALICS")
+_table_rows = table_rows  # the rows of the table (a name the tests can replace)
 _GREY = (70, 70, 70)
 
 
@@ -68,14 +88,14 @@ class _Page:
     """A4 landscape, in millimetres."""
 
     W, H, M = 297.0, 210.0, 10.0
-    MAP_X, MAP_Y, MAP_W = 10.0, 23.0, 172.0
-    MAP_H_MIN, MAP_H_GOOD, MAP_H_MAX = 72.0, 100.0, 130.0
-    MAP_DPI = 200
-    COL_X = 187.0
-    COL_W = W - M - COL_X
+    MAP_X, MAP_Y, BOTTOM = 10.0, 23.0, H - M
+    MAP_H_MIN, MAP_H_GOOD, MAP_H_MAX = 72, 100, 130
+    MAP_DPI, MAP_PT = 200, 6.5  # the map's base type size: place names at 5.5 pt
     GAP = 4.0
-    #: Table columns: style, key, title, party, date, status, measure, sources (277 mm).
-    COLS = (7.0, 6.0, 100.0, 20.0, 21.0, 16.0, 23.0, 84.0)
+    #: A theater: the map and the table on the left, the right column beside them.
+    LEFT_W = 180.0
+    COL_X, COL_W = MAP_X + LEFT_W + 5.0, 92.0  # to the right margin
+    BESIDE_MIN_W = 70.0  # the narrowest frame beside a map that is taller than wide
     HEADERS = ("", "", "Line or zone", "Party", "Date", "Status", "Length / area", "Sources")
     #: A story step: the map with the caption under it, the lines and quotations beside it.
     STEP_MAP_W, STEP_MAP_H_MIN, STEP_MAP_H_MAX = 186.0, 80.0, 140.0
@@ -100,56 +120,40 @@ class _Handout(FPDF):
         self.c_margin = 0.8
 
     def para(
-        self, x: float, y: float, w: float, lh: float, text: str, *, grey: bool = False
+        self, x: float, y: float, w: float, lh: float, text: str, grey: bool = False, link: str = ""
     ) -> float:
-        """Wrapped, left-aligned text at (x, y); returns the y below it."""
+        """Wrapped, left-aligned text at (x, y), a link to *link* if any; returns the y below."""
         self.set_xy(x, y)
         self.set_text_color(*(_GREY if grey else (0, 0, 0)))
-        self.multi_cell(w, lh, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.multi_cell(w, lh, text, align="L", link=link or None, new_x="LEFT", new_y="NEXT")
         self.set_text_color(0, 0, 0)
         return self.get_y()
 
     def swatch(self, style: PrintStyle, x: float, y: float, w: float, h: float) -> None:
         """A style sample (legend entry) at print size."""
-        self.image(_swatch_svg(style, w, h), x=x, y=y, w=w, h=h)
+        self.image(swatch_svg(style, w, h), x=x, y=y, w=w, h=h)
 
     def heading(self, text: str, subtitle: str) -> None:
         self.set_font(_PDF_FONT, "B", 15)
         self.set_xy(_Page.M, 8.5)
-        self.cell(_Page.W - 2 * _Page.M, 7, text, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.cell(_Page.W - 2 * _Page.M, 7, text, new_x="LEFT", new_y="NEXT")
         self.set_font(_PDF_FONT, "", 8.5)
         self.para(_Page.M, self.get_y(), _Page.W - 2 * _Page.M, 4.5, subtitle, grey=True)
 
 
-def _swatch_svg(style: PrintStyle, w_mm: float, h_mm: float) -> bytes:
-    """*style* drawn in a *w_mm* x *h_mm* box, as SVG in points (fpdf2 draws it as vectors)."""
-    w, h = w_mm / PT_MM, h_mm / PT_MM
-    dash = f' stroke-dasharray="{" ".join(f"{v:.2f}" for v in style.dash)}"' if style.dash else ""
-    if style.zone:
-        fill = "#{:02x}{:02x}{:02x}".format(*_tint(style.color, style.fill_opacity))
-        body = (
-            f'<rect x="0.5" y="{h * 0.12:.2f}" width="{w - 1:.2f}" height="{h * 0.76:.2f}" '
-            f'fill="{fill}" stroke="{style.color}" stroke-width="0.85"{dash}/>'
-        )
-    else:
-        width = max(style.width_pt * 0.7, 0.6)
-        body = (
-            f'<line x1="0" y1="{h / 2:.2f}" x2="{w:.2f}" y2="{h / 2:.2f}" '
-            f'stroke="{style.color}" stroke-width="{width:.2f}"{dash}/>'
-        )
-    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.2f} {h:.2f}">{body}</svg>'
-    return svg.encode()
-
-
-def _tint(color: str, alpha: float) -> tuple[int, int, int]:
-    """*color* at *alpha* over white (zone fills print without transparency)."""
-    c = color.lstrip("#")
-    r, g, b = (round(255 - (255 - int(c[i : i + 2], 16)) * alpha) for i in (0, 2, 4))
-    return (r, g, b)
-
-
 def _line_h(size: float) -> float:
     return size * PT_MM * 1.3
+
+
+def _px(mm: float) -> int:
+    return round(mm / 25.4 * _Page.MAP_DPI)
+
+
+def _place_map(
+    pdf: _Handout, image: MapImage, x: float, y: float, w: float, h: float, theater: str
+) -> None:
+    alt = f"Map of {theater_label(theater)} with the lines listed"
+    pdf.image(io.BytesIO(image.png), x=x, y=y, w=w, h=h, alt_text=alt)
 
 
 # ---------------------------------------------------------------------------------------
@@ -157,19 +161,35 @@ def _line_h(size: float) -> float:
 
 
 @dataclass(frozen=True)
-class _TableRow:
-    style: PrintStyle
-    key: str
-    cells: tuple[str, ...]  # title, party, date, status, measure, sources
+class _Item:
+    """A heading, a style sample and its meaning, or text (a link to *link*)."""
+
+    text: str
+    head: bool = False
+    style: PrintStyle | None = None
+    link: str = ""
+
+
+_Block = tuple[_Item, ...]  # kept together in one frame
+_Frame = tuple[float, float, float, float]  # x, top, bottom, width
+_Spot = tuple[_Block, float, float, float]  # a block placed at x, y, in a width
 
 
 @dataclass(frozen=True)
 class _Layout:
     size: float  # type size, points
-    rows: tuple[_TableRow, ...]
+    rows: tuple[TableRow, ...]
     left_out: int  # rows that did not fit
-    table_y: float
-    map_h: float
+    map_h: int
+    map_w: float
+    spots: tuple[_Spot, ...]
+
+
+_ABBREVIATIONS = (  # FRUS's own, for the short titles of the citations
+    ("Commander in Chief, Far East", "CINCFE"), ("Joint Chiefs of Staff", "JCS"),
+    ("Commander in Chief, United Nations Command", "CINCUNC"),
+    ("United States", "US"), ("United Kingdom", "UK"),
+)  # fmt: skip
 
 
 def handout_pdf(
@@ -182,240 +202,218 @@ def handout_pdf(
     highlight: BaseGeometry | None = None,
     bbox: Extent | None = None,
 ) -> bytes:
-    """A one-page A4 landscape handout: map, legend, table of the lines, document citations.
+    """A one-page A4 landscape PDF (see the module docstring): map, legend, the table of
+    the lines keyed by their stable letters (``built.atlas.keys``), the documents cited.
 
-    Parameters
-    ----------
-    built
-        The records and their shapes.
-    theater
-        ``"korea"`` or ``"indochina"``.
-    layers
-        Line ids to show and list; None shows every record of the theater.
-    title
-        The handout's heading; by default one made from the theater's name.
-    selected, highlight, bbox
-        As for :func:`geo.outputs.staticmap.map_png` (``bbox``: the area a zoomed-in view
-        or story step shows).
-
-    Returns
-    -------
-    bytes
-        A PDF of exactly one page (see the module docstring for how everything fits).
-        The table keys each line with its stable letter (``built.atlas.keys``).
-
-    Raises
-    ------
-    AtlasError
-        As for :func:`geo.outputs.staticmap.map_png`.
+    *layers*: the line ids to show (None: all the *theater*'s); *title*: the heading (by
+    default the theater's); *selected*, *highlight*, *bbox* (the area a zoomed-in view or a
+    story step shows) and the errors raised are as for :func:`~geo.outputs.staticmap.map_png`.
     """
     lines = resolve_layers(built, theater, layers)
     check_selected(lines, selected)
-    keys = shown_keys(built, theater, lines)
     docs = cables_for(built.atlas, [ln.id for ln in lines])
     numbers = {d.id: i + 1 for i, d in enumerate(docs)}
-    rows = _table_rows(built, lines, keys, numbers)
+    rows = _table_rows(built, lines, shown_keys(built, theater, lines), numbers)
     heading = title or default_title(theater)
+    ids, left_px = [ln.id for ln in lines], _px(_Page.LEFT_W)
+
+    @functools.cache
+    def map_w(map_h: int) -> float:  # how wide (mm) a map map_h mm tall needs to be
+        px = fitted_width_px(
+            built, theater=theater, layers=ids, bbox=bbox, width_px=left_px,
+            height_px=_px(map_h), dpi=_Page.MAP_DPI, font_pt=_Page.MAP_PT,
+        )  # fmt: skip
+        return px * 25.4 / _Page.MAP_DPI
 
     scratch = _Handout()
     scratch.add_page()
-    layout = _choose_layout(scratch, lines, docs, rows)
+    layout = _choose_layout(scratch, rows, _blocks(lines, docs), map_w)
     image = render_map(
-        built,
-        theater=theater,
-        layers=[ln.id for ln in lines],
-        selected=selected,
-        highlight=highlight,
-        width_px=round(_Page.MAP_W / 25.4 * _Page.MAP_DPI),
-        height_px=round(layout.map_h / 25.4 * _Page.MAP_DPI),
-        dpi=_Page.MAP_DPI,
-        bbox=bbox,
-        legend=False,
-    )
+        built, theater=theater, layers=ids, selected=selected, highlight=highlight, bbox=bbox,
+        width_px=_px(layout.map_w), height_px=_px(layout.map_h), dpi=_Page.MAP_DPI, legend=False,
+        font_pt=_Page.MAP_PT,
+    )  # fmt: skip
     pdf = _Handout()
     pdf.set_title(heading)
     pdf.set_subject(f"Armistice Atlas handout: {theater_label(theater)}")
     pdf.add_page()
-    pdf.heading(
-        heading,
-        f"Armistice Atlas · {theater_label(theater)} · {len(lines)} lines and "
-        "zones, each tied to the archival document or agreement behind it",
-    )
-    _place_map(pdf, image, _Page.MAP_X, _Page.MAP_Y, _Page.MAP_W, layout.map_h, theater)
-    _column(pdf, lines, docs, layout.size)
-    _table(pdf, layout.rows, layout.size, layout.table_y, left_out=layout.left_out)
+    about = f"Armistice Atlas · {theater_label(theater)} · {len(lines)} lines and zones"
+    pdf.heading(heading, about + ", each tied to the archival document or agreement behind it")
+    _place_map(pdf, image, _Page.MAP_X, _Page.MAP_Y, layout.map_w, layout.map_h, theater)
+    for block, x, y, w in layout.spots:
+        _draw_block(pdf, block, x, y, w, layout.size)
+    table_y = _Page.MAP_Y + layout.map_h + _Page.GAP
+    _table(pdf, layout.rows, layout.size, table_y, left_out=layout.left_out)
     return bytes(pdf.output())
 
 
-def _place_map(
-    pdf: _Handout, image: MapImage, x: float, y: float, w: float, h: float, theater: str
-) -> None:
-    alt = f"Map of {theater_label(theater)} with the lines listed"
-    pdf.image(io.BytesIO(image.png), x=x, y=y, w=w, h=h, alt_text=alt)
+def _blocks(lines: Sequence[Line], docs: Sequence[Document]) -> list[_Block]:
+    """The legend (one block), then a block per citation, the first with the heading."""
+    legend = [_Item(text, style=style) for style, text in key_entries(lines)]
+    cites = [_Item(f"[{i + 1}] {_citation(d)}", link=d.url) for i, d in enumerate(docs)]
+    cites = cites or [_Item("None of the lines shown has a document as its source.")]
+    heads = _Item("How to read the map", head=True), _Item("Documents cited", head=True)
+    blocks = [(heads[0], *legend, _Item(KEY_NOTES)), (heads[1], cites[0])]
+    return blocks + [(c,) for c in cites[1:]]
 
 
-def _table_rows(
-    built: BuiltAtlas, lines: Sequence[Line], keys: Mapping[str, str], numbers: dict[str, int]
-) -> list[_TableRow]:
-    """One row per keyed line; the reference parallels share one row at the end."""
-    rows: list[_TableRow] = []
-    for line in lines:
-        if line.id not in keys:
-            continue
-        if line.sources:
-            sources = ", ".join(
-                f"[{numbers[c]}] {c}" if c.isdigit() else f"[{numbers[c]}]"
-                for c in line.sources
-                if c in numbers
-            )
-        elif line.references:
-            sources = line.references[0].title
-        else:
-            sources = "–"
-        cells = (
-            line.title + (" *" if line.inferred else ""),
-            party_short(line.party),
-            date_label(line) or "–",
-            line.status,
-            _measure(built, line),
-            sources,
-        )
-        rows.append(_TableRow(print_style(line), keys[line.id], cells))
-    refs = [ln for ln in lines if ln.id not in keys]
-    if refs:
-        names = ", ".join(latitude_label(ln) for ln in refs)
-        if len(refs) > 1:
-            title, measure = f"Reference parallels {names}, for comparison", "–"
-        else:
-            title, measure = refs[0].title, _measure(built, refs[0])
-        cells = (title, "–", "–", "reference", measure, "–")
-        rows.append(_TableRow(print_style(refs[0]), "", cells))
-    return rows
+def _citation(doc: Document) -> str:
+    """Short title, date. Collection; archive reference. Address (see the module docstring)."""
+    title = (doc.title.split("): ", 1)[0] + ")" * ("): " in doc.title)).removeprefix("The ")
+    for long, short in _ABBREVIATIONS:
+        title = title.replace(long, short)
+    try:
+        day = dt.date.fromisoformat(doc.date.rstrip("~?%"))
+        when = str(day.year) if doc.date[-1:] in "~?%" else f"{day.day} {day:%b %Y}"
+    except ValueError:
+        when = doc.date
+    where = doc.collection.replace("document ", "doc. ") or doc.publisher or PUBLISHER
+    archive = re.sub(r"\s*\([^()]*\)$", "", doc.archive.strip())
+    if archive[:1].isupper() or archive[:1].isdigit():
+        where += f"; {archive}"
+    return f"{title}, {when}. {where}. {doc.url}".strip()
 
 
-def _measure(built: BuiltAtlas, line: Line) -> str:
-    shape = built[line.id]
-    return f"{shape.length_km:,.0f} km" if shape.is_line else f"{shape.area_km2:,.0f} km²"
-
-
-def _choose_layout(
-    scratch: _Handout, lines: Sequence[Line], docs: Sequence[Document], rows: Sequence[_TableRow]
-) -> _Layout:
-    """The largest type size at which the table, the legend column and a map of good
-    height fit on the page (else the size giving the tallest map); rows are dropped only
-    when even the smallest type leaves no room for a map."""
-    fitting: list[_Layout] = []
-    for size in _TYPE_SIZES:
-        column_end = _column(scratch, lines, docs, size)
-        layout = _fit(scratch, rows, len(rows), size, column_end)
-        if layout is not None:
-            if layout.map_h >= _Page.MAP_H_GOOD:
-                return layout
-            fitting.append(layout)
-    if fitting:  # no size leaves a good map: take the biggest map (smallest type)
-        return max(fitting, key=lambda lay: (lay.map_h, lay.size))
-    size = _TYPE_SIZES[-1]
-    column_end = _column(scratch, lines, docs, size)
-    lo, hi = 0, len(rows)  # the most rows that fit (fewer rows never take more room)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        lo, hi = (mid, hi) if _fit(scratch, rows, mid, size, column_end) else (lo, mid - 1)
-    layout = _fit(scratch, rows, lo, size, column_end)
-    if layout is None:  # the citations alone fill the page: the map takes its minimum
-        table_y = _Page.MAP_Y + _Page.MAP_H_MIN + _Page.GAP
-        return _Layout(size, (), len(rows), table_y, _Page.MAP_H_MIN)
-    return layout
-
-
-def _fit(
-    scratch: _Handout, rows: Sequence[_TableRow], kept: int, size: float, column_end: float
-) -> _Layout | None:
-    """The layout with the first *kept* rows at *size*, or None when they do not fit."""
-    left_out = len(rows) - kept
-    lowest_top = _Page.H - _Page.M - _table(scratch, rows[:kept], size, 0.0, left_out=left_out)
-    if max(_Page.MAP_Y + _Page.MAP_H_MIN, column_end) + _Page.GAP > lowest_top:
-        return None
-    map_h = min(_Page.MAP_H_MAX, lowest_top - _Page.GAP - _Page.MAP_Y)
-    table_y = max(_Page.MAP_Y + map_h, column_end) + _Page.GAP  # under the map and column
-    return _Layout(size, tuple(rows[:kept]), left_out, table_y, map_h)
-
-
-def _column(pdf: _Handout, lines: Sequence[Line], docs: Sequence[Document], size: float) -> float:
-    """The right-hand column: how to read the map, then the documents cited. Returns its
-    end (written on a throwaway page when only measuring)."""
+def _draw_block(pdf: _Handout, block: _Block, x: float, y: float, w: float, size: float) -> float:
+    """*block* from (x, y) in width *w*; returns its end."""
     lh = _line_h(size)
-    x, w = _Page.COL_X, _Page.COL_W
-    pdf.set_font(_PDF_FONT, "B", size + 1)
-    y = pdf.para(x, _Page.MAP_Y - 0.5, w, lh * 1.25, "How to read the map")
-    pdf.set_font(_PDF_FONT, "", size)
-    for party in PARTIES:
-        if party != "none" and any(ln.party == party for ln in lines):
-            pdf.swatch(party_sample(party), x + 0.5, y, 7.5, lh)
-            y = pdf.para(x + 10, y, w - 10, lh, party_label_long(party))
-    for status in STATUSES:
-        if any(ln.status == status for ln in lines):
-            pdf.swatch(status_sample(status), x + 0.5, y, 7.5, lh)
-            y = pdf.para(x + 10, y, w - 10, lh, STATUSES[status])
-    notes = (
-        "Letters on the map key the lines to the table below (the same letters as the web "
-        "map's); reference parallels are labelled with their latitude. Zones are shaded and "
-        "outlined in their status's dashes. Filled dots: places identified with certainty; "
-        "hollow dots: less certain. * marks a shape that is partly inferred (the app explains "
-        "how)."
-    )
-    y = pdf.para(x, y + 0.8, w, lh, notes)
-    pdf.set_font(_PDF_FONT, "B", size + 1)
-    y = pdf.para(x, y + 2.0, w, lh * 1.25, "Documents cited")
-    pdf.set_font(_PDF_FONT, "", size)
-    for i, doc in enumerate(docs):
-        y = pdf.para(x, y + 0.5, w, lh, f"[{i + 1}] {full_citation(doc)}")
-    if not docs:
-        y = pdf.para(x, y, w, lh, "None of the lines shown has a document as its source.")
+    for item in block:
+        pdf.set_font(_PDF_FONT, "B" if item.head else "", size + item.head)
+        if item.head:
+            y = pdf.para(x, y, w, lh * 1.25, item.text)
+        elif item.style is not None:
+            pdf.swatch(item.style, x + 0.5, y, 7.5, lh)
+            y = pdf.para(x + 10, y, w - 10, lh, item.text)
+        else:
+            y = pdf.para(x, y + 0.8 * (not item.link), w, lh, item.text, link=item.link)
     return y
 
 
+def _choose_layout(
+    scratch: _Handout, rows: Sequence[TableRow], blocks: list[_Block], map_w: Callable[[int], float]
+) -> _Layout:
+    """The largest type size at which everything fits with a map of good height (else
+    the size giving the tallest map); rows are dropped only when even the smallest type
+    leaves no room for a map, and citations only when they alone fill the page."""
+
+    def fit(kept: int, size: float, blocks: list[_Block] = blocks) -> _Layout | None:
+        """*kept* rows and *blocks* at *size* under the tallest map that fits, or None."""
+        table_h = _table(scratch, rows[:kept], size, 0.0, left_out=len(rows) - kept)
+
+        @functools.cache
+        def height(i: int, w: float) -> float:
+            return _draw_block(scratch, blocks[i], 0.0, 0.0, w, size)
+
+        tallest = min(_Page.MAP_H_MAX, _Page.BOTTOM - _Page.MAP_Y - _Page.GAP - table_h)
+        for map_h in range(math.floor(tallest), _Page.MAP_H_MIN - 1, -1):
+            frames, width = _frames(map_h, map_w(map_h), table_h)
+            if (spots := _flow(blocks, frames, height)) is not None:
+                return _Layout(size, tuple(rows[:kept]), len(rows) - kept, map_h, width, spots)
+        return None
+
+    fitting: list[_Layout] = []
+    for size in _TYPE_SIZES:
+        if (layout := fit(len(rows), size)) and layout.map_h >= _Page.MAP_H_GOOD:
+            return layout
+        fitting += [layout] if layout else []
+    if fitting:  # no size leaves a good map: take the biggest map (smallest type)
+        return max(fitting, key=lambda lay: (lay.map_h, lay.size))
+    lo, hi = 0, len(rows)  # the most rows that fit (fewer rows never take more room)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if fit(mid, size) else (lo, mid - 1)
+    layout = fit(lo, size)
+    for kept in range(len(blocks) - 1, 1, -1):  # the documents alone fill the page
+        if layout is not None:
+            return layout
+        more = _Item(f"… and {len(blocks) - kept} more documents, not listed for lack of room")
+        layout = fit(0, size, [*blocks[:kept], (more,)])
+    return layout or _Layout(size, (), len(rows), _Page.MAP_H_MIN, _Page.LEFT_W, ())
+
+
+def _frames(map_h: int, natural_w: float, table_h: float) -> tuple[list[_Frame], float]:
+    """The frames the legend and citations flow through -- beside a map that is taller
+    than wide, the right column, two columns under the table -- and the map's width."""
+    top, bottom, width = _Page.MAP_Y, _Page.BOTTOM, _Page.LEFT_W
+    frames: list[_Frame] = [(_Page.COL_X, top, bottom, _Page.COL_W)]
+    spare = math.floor(_Page.LEFT_W - natural_w - _Page.GAP)
+    if spare >= _Page.BESIDE_MIN_W:
+        width = natural_w
+        frames.insert(0, (_Page.MAP_X + natural_w + _Page.GAP, top, top + map_h, spare))
+    below, half = top + map_h + table_h + 2 * _Page.GAP, (_Page.LEFT_W - _Page.GAP) / 2
+    if bottom - below >= 10:
+        frames += [(x, below, bottom, half) for x in (_Page.MAP_X, _Page.MAP_X + half + _Page.GAP)]
+    return frames, width
+
+
+def _flow(
+    blocks: Sequence[_Block], frames: Sequence[_Frame], height: Callable[[int, float], float]
+) -> tuple[_Spot, ...] | None:
+    """Where each block goes, in order through the frames; None when they run out."""
+    spots: list[_Spot] = []
+    i, y = 0, frames[0][1]
+    for b, block in enumerate(blocks):
+        while i < len(frames):
+            x, top, bottom, w = frames[i]
+            gap = 0.0 if y == top else 2.2 if block[0].head else 0.7
+            if y + gap + height(b, w) <= bottom:
+                spots.append((block, x, y + gap, w))
+                y += gap + height(b, w)
+                break
+            i += 1
+            y = frames[i][1] if i < len(frames) else y
+        else:
+            return None
+    return tuple(spots)
+
+
+def _col_widths(pdf: _Handout, rows: Sequence[TableRow], size: float) -> tuple[float, ...]:
+    """Each column as wide as its widest entry (a heading may wrap between words; sources
+    wrap past a seventh of the table), the title the rest."""
+    pad = 1.9  # the cell's padding and a little
+    pdf.set_font(_PDF_FONT, "B", size)
+    heads = [max((pdf.get_string_width(w) for w in h.split()), default=0.0) for h in _Page.HEADERS]
+    fixed = (6.5, max((pdf.get_string_width(r.key) for r in rows), default=0.0) + pad)
+    pdf.set_font(_PDF_FONT, "", size)
+    widths = [
+        max([heads[i + 2], *(pdf.get_string_width(r.cells[i]) for r in rows)]) + pad
+        for i in range(1, 6)
+    ]
+    widths[-1] = min(widths[-1], _Page.LEFT_W / 7)
+    return (*fixed, _Page.LEFT_W - sum(fixed) - sum(widths), *widths)
+
+
 def _table(
-    pdf: _Handout, rows: Sequence[_TableRow], size: float, top: float, *, left_out: int = 0
+    pdf: _Handout, rows: Sequence[TableRow], size: float, top: float, *, left_out: int = 0
 ) -> float:
-    """The table of lines (fpdf2's ``table()``) and its footnote from *top*; returns the
-    height they take."""
-    lh = _line_h(size)
+    """The table of lines (fpdf2's ``table()``) and its footnote from *top*, on the left;
+    returns the height they take."""
+    lh = size * PT_MM * 1.2
+    widths = _col_widths(pdf, rows, size)
     pdf.set_font(_PDF_FONT, "", size)
     pdf.set_xy(_Page.M, top)
     heads = FontFace(emphasis="BOLD", fill_color=(232, 232, 232))
     with pdf.table(
-        col_widths=_Page.COLS,
-        width=sum(_Page.COLS),
-        align="LEFT",
-        borders_layout="NONE",
-        line_height=lh,
-        text_align="LEFT",
-        v_align="MIDDLE",
-        padding=(0.45, 0.8),
-        headings_style=heads,
-        cell_fill_color=(245, 245, 245),
-        cell_fill_mode="EVEN_ROWS",
-    ) as table:
+        col_widths=widths, width=_Page.LEFT_W, align="LEFT", borders_layout="NONE",
+        line_height=lh, text_align="LEFT", v_align="MIDDLE", padding=(0.35, 0.7),
+        headings_style=heads, cell_fill_color=(245, 245, 245), cell_fill_mode="EVEN_ROWS",
+    ) as table:  # fmt: skip
         table.row(_Page.HEADERS)
         for row in rows:
             cells = table.row()
-            cells.cell(img=_swatch_svg(row.style, 5.6, 1.9), padding=(0.45, 0.6))
+            cells.cell(img=swatch_svg(row.style, 5.2, 1.8), padding=(0.35, 0.6))
             cells.cell(row.key, style=_BOLD)
             for text in row.cells:
                 cells.cell(text)
         if left_out:
             more = f"… and {left_out} more, not listed for lack of room"
-            table.row().cell(more, colspan=len(_Page.COLS), style=_ITALIC)
+            table.row().cell(more, colspan=len(_Page.HEADERS), style=_ITALIC)
     y = pdf.get_y()
     pdf.set_draw_color(85, 85, 85)
     pdf.set_line_width(0.2)
-    pdf.line(_Page.M, y + 0.3, _Page.W - _Page.M, y + 0.3)
-    pdf.set_font(_PDF_FONT, "I", size * 0.95)
-    note = (
-        "Lengths are geodesic and areas ellipsoidal (WGS84). Basemap: Natural Earth "
-        "(public domain), with modern borders. Full texts: see the documents cited."
-    )
-    return pdf.para(_Page.M, y + 1.0, _Page.W - 2 * _Page.M, lh, note, grey=True) - top
+    pdf.line(_Page.M, y + 0.3, _Page.M + _Page.LEFT_W, y + 0.3)
+    pdf.set_font(_PDF_FONT, "I", max(size * 0.95, 5.5))
+    return pdf.para(_Page.M, y + 1.0, _Page.LEFT_W, lh, TABLE_NOTE, grey=True) - top
 
 
 # ---------------------------------------------------------------------------------------
@@ -525,10 +523,11 @@ def _step_column(
     pdf.set_font(_PDF_FONT, "B", size + 1)
     y = pdf.para(x, _Page.MAP_Y - 0.5, w, lh * 1.25, "On the map")
     for line in lines:
-        key = keys.get(line.id, latitude_label(line))
+        key = keys.get(line.id) or parallel_label(line) or ""  # a route: its title alone
         pdf.swatch(print_style(line), x, y + 0.15, 6.5, lh)
         pdf.set_font(_PDF_FONT, "B" if line.id == step.selected else "", size)
-        y = pdf.para(x + 7.5, y, w - 7.5, lh, f"{key}  {line.title}" + (" *" * line.inferred))
+        text = f"{key}  {line.title}".lstrip() + " *" * line.inferred
+        y = pdf.para(x + 7.5, y, w - 7.5, lh, text)
         details = [party_short(line.party), line.status, date_label(line)]
         pdf.set_font(_PDF_FONT, "", size - 1)
         about = " · ".join(d for d in details if d and d != "–")

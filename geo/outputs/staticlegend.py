@@ -6,7 +6,9 @@ filled) into print units -- a screen pixel is 0.75 pt, so the printed lines have
 map's weights and dash rhythm -- and :func:`draw_legend` draws the PNG's legend panel from it.
 The static map (:mod:`geo.outputs.staticmap`) and the PDF handout (:mod:`geo.outputs.handout`)
 both take their styles from here, so a line looks the same on the map, in the legend and in
-the handout's table.
+the handout's table. The handout's key is here too: its legend entries (:func:`key_entries`,
+:data:`KEY_NOTES`), its style samples (:func:`swatch_svg`) and its table of lines, each
+with its key letter (:func:`table_rows`); the handout lays them out.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from geo.geometry import BuiltAtlas
 from geo.outputs.labels import latitude_label
 from geo.outputs.webmap import date_label
+from geo.outputs.webmap import latitude_label as parallel_label
 from geo.records.model import Line
 from geo.style import HIGHLIGHT, ZONE_FILL_OPACITY, party_color, stroke
 from geo.vocab import PARTIES, STATUSES, party_short
@@ -85,10 +89,115 @@ def mpl_linestyle(style: PrintStyle) -> Any:
     return (0, tuple(v / max(style.width_pt, 0.1) for v in style.dash))
 
 
+def swatch_svg(style: PrintStyle, w_mm: float, h_mm: float) -> bytes:
+    """*style* drawn in a *w_mm* x *h_mm* box, as SVG in points (the PDF handout's legend
+    and table samples, which fpdf2 draws as vectors)."""
+    w, h = w_mm * 72 / 25.4, h_mm * 72 / 25.4
+    dash = f' stroke-dasharray="{" ".join(f"{v:.2f}" for v in style.dash)}"' if style.dash else ""
+    if style.zone:
+        fill = "#{:02x}{:02x}{:02x}".format(*_tint(style.color, style.fill_opacity))
+        body = (
+            f'<rect x="0.5" y="{h * 0.12:.2f}" width="{w - 1:.2f}" height="{h * 0.76:.2f}" '
+            f'fill="{fill}" stroke="{style.color}" stroke-width="0.85"{dash}/>'
+        )
+    else:
+        width = max(style.width_pt * 0.7, 0.6)
+        body = (
+            f'<line x1="0" y1="{h / 2:.2f}" x2="{w:.2f}" y2="{h / 2:.2f}" '
+            f'stroke="{style.color}" stroke-width="{width:.2f}"{dash}/>'
+        )
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.2f} {h:.2f}">{body}</svg>'
+    return svg.encode()
+
+
+def _tint(color: str, alpha: float) -> tuple[int, int, int]:
+    """*color* at *alpha* over white (zone fills print without transparency)."""
+    c = color.lstrip("#")
+    r, g, b = (round(255 - (255 - int(c[i : i + 2], 16)) * alpha) for i in (0, 2, 4))
+    return (r, g, b)
+
+
 def party_label_long(party: str) -> str:
     """``KPA/CPV: Korean People's Army / …``; the short name only when the long lacks it."""
     label = PARTIES[party].label
     return label if party_short(party) in label else f"{party_short(party)}: {label}"
+
+
+# ---------------------------------------------------------------------------------------
+# the handout's key: its legend entries and its table of lines
+
+KEY_NOTES = (
+    "Letters key the lines on the map to the table (the web map's letters too); reference "
+    "parallels are labelled with their latitude. Zones are shaded and outlined in their "
+    "status's dashes. Filled dots: places identified with certainty; hollow dots: less "
+    "certain. * marks a shape that is partly inferred (the app explains how)."
+)
+
+
+def key_entries(lines: Sequence[Line]) -> list[tuple[PrintStyle, str]]:
+    """The style samples of the parties, then the statuses, of *lines*, with their words."""
+    parties = [p for p in PARTIES if p != "none" and any(ln.party == p for ln in lines)]
+    statuses = [s for s in STATUSES if any(ln.status == s for ln in lines)]
+    return [(party_sample(p), party_label_long(p)) for p in parties] + [
+        (status_sample(s), STATUSES[s]) for s in statuses
+    ]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A row of the handout's table: a style sample, the key letter and the cells."""
+
+    style: PrintStyle
+    key: str
+    cells: tuple[str, ...]  # title, party, date, status, measure, sources
+
+
+def table_rows(
+    built: BuiltAtlas, lines: Sequence[Line], keys: Mapping[str, str], numbers: Mapping[str, int]
+) -> list[TableRow]:
+    """One row per keyed line, its sources as the numbers of the documents cited
+    (*numbers*); the reference lines share one row at the end."""
+    rows: list[TableRow] = []
+    for line in lines:
+        if line.id not in keys:
+            continue
+        cited = sorted(numbers[c] for c in line.sources if c in numbers)
+        if cited:
+            sources = f"[{', '.join(map(str, cited))}]"
+        else:
+            sources = line.references[0].title if line.references else "–"
+        cells = (
+            line.title + (" *" if line.inferred else ""),
+            party_short(line.party),
+            date_label(line) or "–",
+            line.status,
+            measure(built, line),
+            sources,
+        )
+        rows.append(TableRow(print_style(line), keys[line.id], cells))
+    refs = [ln for ln in lines if ln.id not in keys]
+    if len(refs) == 1:
+        cells = (refs[0].title, "–", "–", "reference", measure(built, refs[0]), "–")
+    elif refs:  # "Reference parallels 13°N, 14°N; Route 9: …" in one row
+        lats = [lab for ln in refs if (lab := parallel_label(ln))]
+        names = [f"Reference parallel{'s' * (len(lats) > 1)} {', '.join(lats)}"] * bool(lats)
+        names += [ln.title for ln in refs if not parallel_label(ln)]
+        cells = (f"{'; '.join(names)} (for comparison)", "–", "–", "reference", "–", "–")
+    if refs:
+        rows.append(TableRow(print_style(refs[0]), "", cells))
+    return rows
+
+
+TABLE_NOTE = (
+    "Lengths are geodesic and areas ellipsoidal (WGS84). Basemap: Natural Earth (public "
+    "domain), with modern borders. Full citations: the app's RIS and BibTeX downloads."
+)
+
+
+def measure(built: BuiltAtlas, line: Line) -> str:
+    """``303 km`` for a line, ``6,168 km²`` for a zone."""
+    shape = built[line.id]
+    return f"{shape.length_km:,.0f} km" if shape.is_line else f"{shape.area_km2:,.0f} km²"
 
 
 # ---------------------------------------------------------------------------------------

@@ -180,11 +180,13 @@ def render_map(
     bbox: Extent | None = None,
     title: str | None = None,
     legend: bool = True,
+    font_pt: float | None = None,
 ) -> MapImage:
     """:func:`map_png`, also returning the frame (for tests, and for placing the PDF map).
 
     ``legend=False`` leaves out the title and the legend panel: the handout prints them as
-    PDF text, which can be selected, searched and read by screen readers.
+    PDF text, which can be selected, searched and read by screen readers. ``font_pt`` sets
+    the base type size (by default it follows the width: about a 96th of it, 5.5-10 pt).
     """
     if width_px < 200 or height_px < 150:
         raise AtlasError(f"a map needs at least 200 x 150 pixels, not {width_px} x {height_px}")
@@ -193,14 +195,10 @@ def render_map(
     keys = shown_keys(built, theater, lines)
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
     renderer: RendererBase = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
-    fs = _base_font(width_px, dpi, legend)
+    fs, left, bottom, pad, legend_w = _margins(width_px, dpi, legend, font_pt)
     px = dpi / 72
-
-    head = fs * 4.6 * px if legend else fs * 0.8 * px
-    legend_w = min(max(width_px * 0.3, 330.0), width_px * 0.45) if legend else 0.0
-    left, bottom, pad = fs * 4.8 * px, fs * 2.6 * px, fs * 0.9 * px
     avail_w = width_px - left - legend_w - pad * (2 if legend else 1)
-    avail_h = height_px - head - bottom
+    avail_h = height_px - (fs * 4.6 * px if legend else fs * 0.8 * px) - bottom
     wanted = bbox or _default_extent(built, lines, theater)
     extent, frame_w, frame_h = _fit_frame(wanted, THEATERS[theater].bbox, avail_w, avail_h)
     frame_x = left + (avail_w - frame_w) / 2
@@ -240,6 +238,32 @@ def render_map(
     x0, y0, x1, y1 = ax.get_window_extent(renderer).extents
     frame = (float(x0), float(height_px - y1), float(x1), float(height_px - y0))
     return MapImage(buf.getvalue(), width_px, height_px, extent, frame, keys, scale)
+
+
+def fitted_width_px(
+    built: BuiltAtlas,
+    *,
+    theater: str,
+    layers: Sequence[str] | None = None,
+    bbox: Extent | None = None,
+    width_px: int,
+    height_px: int,
+    dpi: int,
+    font_pt: float | None = None,
+) -> int:
+    """The width :func:`render_map` (``legend=False``) needs at most, within *width_px*,
+    to draw the frame as tall as *height_px* allows: narrower than *width_px* when the
+    area is taller than the box is wide (its basemap cannot widen it), so a page can use
+    the blank margins beside the frame. ``font_pt`` is as for :func:`render_map`."""
+    lines = resolve_layers(built, theater, layers)
+    wanted = bbox or _default_extent(built, lines, theater)
+    width = width_px
+    for _ in range(3):  # the margins follow the width's type size: settle them
+        fs, left, bottom, pad, _ = _margins(width, dpi, False, font_pt)
+        avail_h = height_px - fs * 0.8 * dpi / 72 - bottom
+        _, frame_w, _ = _fit_frame(wanted, THEATERS[theater].bbox, width_px - left - pad, avail_h)
+        width = min(width_px, max(200, math.ceil(left + frame_w + pad) + 2))
+    return width
 
 
 def resolve_layers(built: BuiltAtlas, theater: str, layers: Sequence[str] | None) -> list[Line]:
@@ -326,6 +350,16 @@ def _clamp_span(a: float, b: float, lo: float, hi: float) -> tuple[float, float]
     if b > hi:
         return (hi - (b - a), hi)
     return (a, b)
+
+
+def _margins(
+    width_px: int, dpi: int, legend: bool, font_pt: float | None
+) -> tuple[float, float, float, float, float]:
+    """Type size (points), and the left, bottom, pad and legend widths (pixels) of a map."""
+    fs = font_pt or _base_font(width_px, dpi, legend)
+    px = dpi / 72
+    legend_w = min(max(width_px * 0.3, 330.0), width_px * 0.45) if legend else 0.0
+    return fs, fs * 4.8 * px, fs * 2.6 * px, fs * 0.9 * px, legend_w
 
 
 def _base_font(width_px: int, dpi: int, legend: bool) -> float:
