@@ -134,12 +134,7 @@ def test_an_unchanged_copy_of_the_data_shares_the_cache(
         b'{"shapes": {"vn-1954-drv-minimum": {"geometry": "zz", "divider": null, '
         b'"length_km": 1, "area_km2": 0}}}',
         b"\x00\x01\x02",
-        *(
-            pytest.param(
-                bad
-            )
-            for bad in (b'{"shapes": 3}', b'{"shapes": []}')
-        ),
+        *(pytest.param(bad) for bad in (b'{"shapes": 3}', b'{"shapes": []}')),
     ],
 )
 def test_a_damaged_cache_file_is_ignored_and_replaced(

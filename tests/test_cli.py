@@ -216,10 +216,7 @@ def test_a_reader_that_has_gone_is_no_error() -> None:
     [
         (("compare", "vn-1954-drv-minimum", "nope"), "unknown line id 'nope'"),
         (("compare", "nope", "vn-1954-drv-minimum"), "unknown line id 'nope'"),
-        pytest.param(
-            ("compare", "kr-1953-mdl", "vn-1954-geneva-line"),
-            "different theaters"
-        ),
+        pytest.param(("compare", "kr-1953-mdl", "vn-1954-geneva-line"), "different theaters"),
         (("compare", "kr-1953-mdl", "kr-1953-dmz"), "cannot compare a line with a zone"),
         (("compare", "kr-1953-mdl"), "give a second line id, or --with FILE.geojson"),
         (("compare", "kr-1953-mdl", "--with", "/nonexistent/x.geojson"), "cannot read it"),
@@ -231,10 +228,7 @@ def test_a_reader_that_has_gone_is_no_error() -> None:
         (("import-documents", "/nonexistent/folder"), "folder not found"),
         (("grid", "BX 5198"), "X is not a grid row letter"),
         (("grid", "CT 433"), "is not a grid reference"),
-        pytest.param(
-            ("grid", "HA 0000"),
-            "HA 0000"
-        ),
+        pytest.param(("grid", "HA 0000"), "HA 0000"),
     ],
 )
 def test_user_mistakes_give_one_line_and_no_traceback(args: tuple[str, ...], message: str) -> None:

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from geo import Atlas, AtlasError, BuiltAtlas, build
 from geo.outputs import handout as ho
 from geo.outputs import staticmap as sm
+from geo.outputs import storypdf
 from geo.outputs.citations import cables_for, full_citation
 from geo.outputs.labels import Placer
 from geo.records.model import letters
@@ -374,7 +375,7 @@ def test_story_pdf_has_a_page_per_step_and_the_citations(
     atlas: Atlas, built: BuiltAtlas, stories: dict[str, Story], story_id: str
 ) -> None:
     story = stories[story_id]
-    pdf = ho.story_pdf(built, story)
+    pdf = storypdf.story_pdf(built, story)
     reader = PdfReader(io.BytesIO(pdf))
     n = len(story.steps)
     assert len(reader.pages) == n + 1
@@ -405,7 +406,7 @@ def test_story_pdf_maps_follow_each_steps_view(
 ) -> None:
     story = stories["korea-1951"]
     two = Story(story.id, story.title, story.theater, story.summary, story.steps[2:4])
-    reader = PdfReader(io.BytesIO(ho.story_pdf(built, two)))
+    reader = PdfReader(io.BytesIO(storypdf.story_pdf(built, two)))
     assert len(reader.pages) == 3
     maps = [page.images[0].data for page in reader.pages[:2]]
     assert maps[0] != maps[1]  # zoom 10 on Kaesong, then zoom 8 on the front

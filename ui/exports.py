@@ -127,10 +127,10 @@ def pdf_bytes(data_dir: str, view: MapView) -> bytes:
 @st.cache_data(show_spinner="Writing the story's handout…", max_entries=8)
 def story_pdf_bytes(data_dir: str, story_id: str, view_px: tuple[int, int]) -> bytes:
     """Every step of a story, one page each, with its caption and evidence."""
-    from geo.outputs import handout
+    from geo.outputs import storypdf
 
     story: Story = stories(data_dir)[0][story_id]
-    return handout.story_pdf(built_for(data_dir, story.theater), story, view_px=view_px)
+    return storypdf.story_pdf(built_for(data_dir, story.theater), story, view_px=view_px)
 
 
 def _features(data_dir: str, view: MapView) -> dict[str, object]:
