@@ -1,205 +1,467 @@
-"""How heavy and how quick the app is, as ratios measured side by side in one run.
+"""The app against its peer and a fair anchor, side by side in one run, in chromium.
 
-    .venv/bin/python bench/bench_app.py [--repeat N] [--no-browser]
+    .venv/bin/python bench/bench_app.py [--repeat 3] [--theater korea] [--data DIR]
 
-1. Bytes: what the Streamlit view sends for a theater (the st_folium script, header and
-   html of the geo.render map, Leaflet served separately from /app/static/vendor) and the
-   full standalone page, against ``GeoDataFrame.explore()`` of the same layers.
-2. Server time: selecting a line in AppTest (the run that redraws map and panel) against a
-   plain rerun with nothing changed.
-3. Time to first map paint in chromium: the app (cold and warm) against the standalone
-   offline HTML page of the same map opened from a file.
+- **app**: ``streamlit run app.py`` (the map is our component: files + one payload file);
+- **peer**: ``bench/peer_app.py``, a plain st_folium page of the same layers (land, lines
+  and zones, bands, places) with the clicked line's citation; Leaflet and jQuery served
+  locally by Streamlit's static serving;
+- **anchor**: ``GeoDataFrame.explore()`` of the same layers (``tiles=None``), its Leaflet and
+  jQuery local, served gzipped by a static server: what a plain HTML page of the map costs.
 
-Nothing is asserted; numbers vary with the machine, the ratios much less.
+Per theater: first paint (navigation start -> land and every line drawn) cold (a fresh
+server process with an empty cache AND a fresh browser profile, every repeat) and warm
+(reloads in the same browser); the page's bytes (HTTP on the wire, from the DevTools
+protocol, plus websocket frames); a selecting click (click -> the citation shown, and the
+websocket bytes it brings, with the map component's share). Every figure: min / median /
+max of the repeats. Nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
+import contextlib
+import json
+import re
+import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-for folder in (REPO, REPO / "tests"):  # the app's ui/ package; the tests' app launcher
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-
-from apprunner import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
-
-import geo  # noqa: E402
-from geo import render  # noqa: E402
+from common import (
+    BENCH,
+    REPO,
+    Series,
+    Traffic,
+    chromium,
+    component_bytes,
+    kib,
+    ratio,
+    record,
+    static_server,
+    streamlit_server,
+    wait_idle,
+)
 
 LINES = {"korea": "kr-1953-mdl", "indochina": "vn-1954-drv-minimum"}
+APP_FRAME = 'iframe[src*="armistice_atlas_map"]'
+PEER_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+#: true (the time, performance.now()) once the map has drawn its land and every line
+PAINTED = """([frame, land, lines, app]) => {
+  let doc = document;
+  if (frame) { const f = document.querySelector(frame); doc = f && f.contentDocument; }
+  if (!doc) return false;
+  let done;
+  if (app) {
+    done = doc.querySelectorAll("path[data-aa-role='land']").length >= land
+        && doc.querySelectorAll("path[data-aa-role='feature']").length >= lines;
+  } else {
+    done = doc.querySelectorAll("path.leaflet-interactive").length >= land + lines;
+  }
+  return done ? performance.now() : false;
+}"""
+
+#: a pixel of a line that is on top (page coordinates), in our map or in folium's
+POINT_ON = """([frame, id, app]) => {
+  const f = document.querySelector(frame);
+  const doc = f.contentDocument, win = f.contentWindow, box = f.getBoundingClientRect();
+  let paths = [];
+  if (app) {
+    paths = [...doc.querySelectorAll("path[data-aa-role='feature']")]
+      .filter(p => p.getAttribute('data-aa-id') === id);
+  } else {
+    win.map_div.eachLayer(l => {
+      if (l.feature && l.feature.properties && l.feature.properties.id === id
+          && l._path && l.feature.properties.key !== undefined) paths.push(l._path);
+    });
+  }
+  const mine = (el) => el && (paths.includes(el)
+      || (app && el.getAttribute && el.getAttribute('data-aa-id') === id));
+  for (const path of paths) {
+    const length = path.getTotalLength(), ctm = path.getScreenCTM();
+    for (let i = 1; i < 400; i++) {
+      const at = path.getPointAtLength(((i * 0.6180339887) % 1) * length).matrixTransform(ctm);
+      if (at.x < 5 || at.y < 5 || at.x > win.innerWidth - 5 || at.y > win.innerHeight - 5) continue;
+      if (mine(doc.elementFromPoint(at.x, at.y))) return {x: box.left + at.x, y: box.top + at.y};
+    }
+  }
+  return null;
+}"""
+
+CITED = """() => { const main = document.querySelector('[data-testid="stMain"]') || document.body;
+  return main.innerText.includes('Citation:') ? performance.now() : false; }"""
 
 
-def _kb(n: int) -> str:
-    return f"{n / 1024:,.0f} KiB"
+@dataclass
+class Result:
+    cold_paint: Series = field(default_factory=Series)
+    warm_paint: Series = field(default_factory=Series)
+    cold_http: Series = field(default_factory=Series)
+    cold_ws: Series = field(default_factory=Series)
+    cold_total: Series = field(default_factory=Series)
+    cold_map: Series = field(default_factory=Series)
+    warm_http: Series = field(default_factory=Series)
+    click_ms: Series = field(default_factory=Series)
+    click_ws: Series = field(default_factory=Series)
+    click_map: Series = field(default_factory=Series)
+    warm_iframe: Series = field(default_factory=Series)
+    warm_inframe: Series = field(default_factory=Series)
+    headers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    breakdown: dict[str, int] = field(default_factory=dict)
+    streamlit_chunks: dict[str, int] = field(default_factory=dict)
 
 
-def _median_ms(fn: Callable[[], object], repeat: int) -> float:
-    times = []
+def _category(url: str) -> str:
+    if "/component/" in url:
+        return "component files" + (" (payload)" if "/data/" in url else "")
+    if "/app/static/" in url:
+        return "app static"
+    if "/static/" in url:
+        return "Streamlit frontend"
+    return "page + other"
+
+
+def _paint(page: Any, url: str, frame: str | None, land: int, lines: int, app: bool) -> float:
+    page.goto(url, wait_until="commit")
+    handle = page.wait_for_function(
+        PAINTED, arg=[frame, land, lines, app], polling="raf", timeout=180_000
+    )
+    return float(handle.json_value())
+
+
+def _settle(page: Any, streamlit: bool) -> None:
+    if streamlit:
+        wait_idle(page)
+    page.wait_for_timeout(1500)
+    if streamlit:
+        wait_idle(page)
+
+
+@dataclass
+class Target:
+    """A Streamlit page to measure: the app or the peer."""
+
+    name: str
+    script: Path
+    frame: str
+    app: bool
+    component: str
+    extra: tuple[str, ...] = ()
+    res: Result = field(default_factory=Result)
+
+
+IFRAME_AT = """(sel) => { const f = document.querySelector(sel);
+  return f.contentWindow.performance.timeOrigin - performance.timeOrigin; }"""
+
+
+def _cold(pw: Any, t: Target, theater: str, counts: tuple[int, int], data: Path) -> None:
+    """A fresh server (empty cache) and a fresh browser profile."""
+    with (
+        streamlit_server(t.script, data_dir=data, extra_args=t.extra) as srv,
+        chromium(pw) as ctx,
+    ):
+        page = ctx.new_page()
+        traffic = record(page)
+        t.res.cold_paint.add(_paint(page, f"{srv.url}/?theater={theater}", t.frame, *counts, t.app))
+        _settle(page, True)
+        t.res.cold_http.add(traffic.http_bytes)
+        t.res.cold_ws.add(traffic.ws_bytes)
+        t.res.cold_total.add(traffic.http_bytes + traffic.ws_bytes)
+        share, _ = component_bytes(traffic.ws_in, component=t.component)
+        files = sum(n for u, n in traffic.http.items() if "/component/" in u or "/app/static/" in u)
+        t.res.cold_map.add(files + share)
+        t.res.breakdown = _breakdown(traffic)
+        t.res.streamlit_chunks = {
+            u.rsplit("/", 1)[-1]: n for u, n in traffic.http.items() if "/static/" in u
+        }
+        t.res.headers = {
+            u.split("?")[0].rsplit("/", 2)[-1][-40:]: (traffic.encoding[u], traffic.cache[u])
+            for u in traffic.encoding
+            if "/component/" in u or "/app/static/" in u
+        }
+
+
+def measure_streamlit(
+    pw: Any,
+    targets: list[Target],
+    theater: str,
+    counts: tuple[int, int],
+    repeat: int,
+    data: Path,
+) -> None:
+    """Cold loads, warm loads and clicks, the targets taking turns (a noisy machine slows
+    both alike)."""
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+        for t in targets:
+            _cold(pw, t, theater, counts, data)
+    with contextlib.ExitStack() as stack:
+        pages = {}
+        for t in targets:
+            srv = stack.enter_context(streamlit_server(t.script, data_dir=data, extra_args=t.extra))
+            ctx = stack.enter_context(chromium(pw))
+            page = ctx.new_page()
+            traffic = record(page)
+            url = f"{srv.url}/?theater={theater}"
+            _paint(page, url, t.frame, *counts, t.app)  # the server's first run
+            _settle(page, True)
+            pages[t.name] = (page, traffic, url)
+        for _ in range(repeat):  # warm: the same browser, the page loaded again
+            for t in targets:
+                page, traffic, url = pages[t.name]
+                traffic.reset()
+                painted = _paint(page, url, t.frame, *counts, t.app)
+                t.res.warm_paint.add(painted)
+                framed = float(page.evaluate(IFRAME_AT, t.frame))
+                t.res.warm_iframe.add(framed)
+                t.res.warm_inframe.add(painted - framed)
+                _settle(page, True)
+                t.res.warm_http.add(traffic.http_bytes)
+        for _ in range(repeat):  # a selecting click
+            for t in targets:
+                page, traffic, url = pages[t.name]
+                _click(page, traffic, url, t, theater, counts)
 
 
-# ---------------------------------------------------------------------------------------
-# 1. bytes
-
-
-def st_folium_payload(fmap: object) -> int:
-    """Bytes st_folium sends to the browser for this map (script + header + html)."""
-    import streamlit_folium as sf
-
-    fmap.get_root().render()  # type: ignore[attr-defined]
-    html = sf._get_html(fmap)
-    header = sf._get_header(fmap)
-    script = sf._get_map_string(fmap)
-    return len(html.encode()) + len(header.encode()) + len(script.encode())
-
-
-def bench_bytes(atlas: geo.Atlas) -> None:
-    print("\n1. Bytes of a theater view (all layers and places)")
-    try:
-        import geopandas as gpd
-
-        gpd.GeoDataFrame({"a": [1]}, geometry=gpd.points_from_xy([0], [0])).explore()
-        explore_ok = True
-    except ImportError as exc:
-        explore_ok = False
-        print(f"   GeoDataFrame.explore() unavailable ({exc}); pip install matplotlib mapclassify")
-    print(
-        f"   {'theater':<10} {'st_folium payload':>18} {'standalone page':>16} "
-        f"{'explore() page':>15} {'payload/explore':>16} {'standalone/explore':>19}"
-    )
-    for theater in ("korea", "indochina"):
-        opts = render.MapOptions(theater, assets="/app/static/vendor")
-        payload = st_folium_payload(render.build_map(atlas, opts))
-        standalone = len(render.render_html(atlas, render.MapOptions(theater)).encode())
-        explore = 0
-        if explore_ok:
-            fc = geo.to_feature_collection(atlas, theater=theater, with_places=True)
-            gdf = gpd.GeoDataFrame.from_features(fc["features"], crs=4326)
-            m = gdf.explore(column="party", tooltip=["title"], popup=True)
-            explore = len(m.get_root().render().encode())
-        ratio = f"{payload / explore:.2f}" if explore else "n/a"
-        ratio2 = f"{standalone / explore:.2f}" if explore else "n/a"
-        print(
-            f"   {theater:<10} {_kb(payload):>18} {_kb(standalone):>16} "
-            f"{_kb(explore) if explore else 'n/a':>15} {ratio:>16} {ratio2:>19}"
-        )
-    print(
-        "   (explore() pages pull Leaflet, jQuery, Bootstrap and fonts from CDNs, which are not"
-        " counted; the standalone page inlines Leaflet and jQuery, ~190 KiB)"
-    )
-
-
-# ---------------------------------------------------------------------------------------
-# 2. server time
-
-
-def bench_server(repeat: int) -> None:
-    from streamlit.testing.v1 import AppTest
-
-    print(f"\n2. Server time per run in AppTest (median of {repeat})")
-    print(f"   {'theater':<10} {'select a line':>14} {'plain rerun':>12} {'ratio':>7}")
-    os.environ.setdefault("ARMISTICE_CORPUS", str(REPO.parent / "shared" / "corpus"))
-    for theater, line in LINES.items():
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
-        at.query_params = {"theater": theater}
-        at.run()
-        assert not at.exception, at.exception
-        flip = [line, None]
-
-        def select(flip: list[str | None] = flip, at: AppTest = at) -> None:
-            flip.reverse()
-            at.selectbox(key="aa_pick").set_value(flip[0]).run()
-
-        def rerun(at: AppTest = at) -> None:
-            at.run()
-
-        select()  # warm the caches
-        t_select = _median_ms(select, repeat)
-        t_rerun = _median_ms(rerun, repeat)
-        print(
-            f"   {theater:<10} {t_select:>11.0f} ms {t_rerun:>9.0f} ms {t_select / t_rerun:>7.2f}"
-        )
-    print("   (selecting redraws the map with the line highlighted and builds the panel)")
-
-
-# ---------------------------------------------------------------------------------------
-# 3. first paint
-
-
-def _paint_ms(page: object, url: str, frame_selector: str | None, count: int) -> float:
-    js = """([sel, n]) => {
-        const doc = sel ? (document.querySelector(sel) || {}).contentDocument : document;
-        return !!doc && doc.querySelectorAll('path.leaflet-interactive').length >= n;
-    }"""
-    t = time.perf_counter()
-    page.goto(url)  # type: ignore[attr-defined]
-    page.wait_for_function(js, arg=[frame_selector, count], timeout=60_000)  # type: ignore[attr-defined]
-    return (time.perf_counter() - t) * 1000
-
-
-def bench_paint(atlas: geo.Atlas, repeat: int) -> None:
-    print("\n3. Time to first map paint in chromium (all line paths drawn)")
-    if not Path(CHROMIUM).exists():
-        print(f"   skipped: {CHROMIUM} not installed")
+def _click(
+    page: Any, traffic: Traffic, url: str, t: Target, theater: str, counts: tuple[int, int]
+) -> None:
+    _paint(page, url, t.frame, *counts, t.app)
+    _settle(page, True)
+    point = page.evaluate(POINT_ON, [t.frame, LINES[theater], t.app])
+    if not point:
+        print(f"   ! {t.name}: no pixel of {LINES[theater]} on top", file=sys.stderr)
         return
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        print("   skipped: playwright not installed")
-        return
-    with running_app(Path(tempfile.gettempdir())) as app:
-        url = app.url
-        with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            head = ("theater", "app (cold)", "app (warm)", "file", "warm/file")
-            print("   {:<10} {:>11} {:>11} {:>8} {:>10}".format(*head))
-            for theater in ("korea", "indochina"):
-                n = len(atlas.lines_in(theater))
-                page_file = Path(tmp) / f"{theater}.html"
-                page_file.write_text(render.render_html(atlas, render.MapOptions(theater)))
-                context = browser.new_context(viewport={"width": 1600, "height": 1000})
-                page = context.new_page()
-                frame = 'iframe[title="streamlit_folium.st_folium"]'
-                cold = _paint_ms(page, f"{url}/?theater={theater}", frame, n)
-                warm = statistics.median(
-                    _paint_ms(page, f"{url}/?theater={theater}", frame, n) for _ in range(repeat)
-                )
-                local = statistics.median(
-                    _paint_ms(page, page_file.as_uri(), None, n) for _ in range(repeat)
-                )
-                context.close()
-                print(
-                    f"   {theater:<10} {cold:>8.0f} ms {warm:>8.0f} ms {local:>5.0f} ms "
-                    f"{warm / local:>10.1f}"
-                )
-            browser.close()
-    print("   (app: page load, websocket, script run, iframe, Leaflet from /app/static/vendor)")
+    traffic.reset()
+    t0 = page.evaluate("() => performance.now()")
+    page.mouse.click(point["x"], point["y"])
+    t1 = page.wait_for_function(CITED, polling="raf", timeout=60_000).json_value()
+    t.res.click_ms.add(float(t1) - float(t0))
+    _settle(page, True)
+    share, total = component_bytes(traffic.ws_in, component=t.component)
+    t.res.click_ws.add(total)
+    t.res.click_map.add(share)
+
+
+def _breakdown(traffic: Traffic) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for url, n in traffic.http.items():
+        key = _category(url)
+        out[key] = out.get(key, 0) + n
+    out["websocket frames"] = traffic.ws_bytes
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# the peer's folder and the explore() anchor
+
+
+def _vendor(folder: Path) -> None:
+    """Leaflet (+ images) and jQuery, from the same xstatic packages the app uses."""
+    from importlib import resources as ir
+
+    leaflet = Path(str(ir.files("xstatic.pkg.leaflet") / "data"))
+    jquery = Path(str(ir.files("xstatic.pkg.jquery") / "data"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        shutil.copy(leaflet / name, folder / name)
+    shutil.copytree(leaflet / "images", folder / "images", dirs_exist_ok=True)
+    shutil.copy(jquery / "jquery.min.js", folder / "jquery.js")
+
+
+def peer_folder(root: Path) -> Path:
+    folder = root / "peer"
+    folder.mkdir()
+    shutil.copy(BENCH / "peer_app.py", folder / "peer_app.py")
+    _vendor(folder / "static")
+    return folder / "peer_app.py"
+
+
+def _style(feature: dict[str, Any]) -> dict[str, Any]:
+    p = feature["properties"]
+    return {
+        "color": p.get("color") or "#8c8c8c",
+        "weight": p.get("weight") or 0.8,
+        "dashArray": p.get("dash"),
+        "fillOpacity": p.get("fill_opacity") if p.get("fill_opacity") is not None else 0.12,
+    }
+
+
+def explore_page(payload: dict[str, Any], folder: Path, name: str) -> Path:
+    """The same four layers with ``GeoDataFrame.explore(tiles=None)``, assets local."""
+    import geopandas as gpd
+
+    m = None
+    for layer in ("land", "bands", "features", "places"):
+        feats = [f for f in payload[layer]["features"] if f.get("geometry")]
+        for f in feats:  # explore() wants flat columns
+            f["properties"] = {
+                k: v for k, v in f["properties"].items() if not isinstance(v, list | dict)
+            }
+        if not feats:
+            continue
+        gdf = gpd.GeoDataFrame.from_features(feats, crs=4326)
+        kwargs: dict[str, Any] = {"tiles": None} if m is None else {"m": m}
+        m = gdf.explore(
+            **kwargs,
+            style_kwds={"style_function": _style},
+            tooltip=["id"] if layer == "features" else False,
+            popup=False,
+            marker_type="circle_marker" if layer == "places" else None,
+            highlight=False,
+        )
+    assert m is not None
+    m.fit_bounds(payload["home"])
+    html = m.get_root().render()
+    html = re.sub(r'src="https?://[^"]*/leaflet(?:\.min)?\.js"', 'src="leaflet.js"', html)
+    html = re.sub(r'src="https?://[^"]*jquery[^"]*\.js"', 'src="jquery.js"', html)
+    html = re.sub(r'href="https?://[^"]*/leaflet(?:\.min)?\.css"', 'href="leaflet.css"', html)
+    html = re.sub(r'<script src="https?://[^"]*"></script>', "", html)
+    html = re.sub(r'<link rel="stylesheet" href="https?://[^"]*"\s*/>', "", html)
+    _vendor(folder)
+    target = folder / f"{name}.html"
+    target.write_text(html, encoding="utf-8")
+    return target
+
+
+def measure_anchor(pw: Any, page_file: Path, counts: tuple[int, int], repeat: int) -> Result:
+    res = Result()
+    with static_server(page_file.parent) as base:
+        url = f"{base}/{page_file.name}"
+        for _ in range(repeat):
+            with chromium(pw) as ctx:
+                page = ctx.new_page()
+                traffic = record(page)
+                res.cold_paint.add(_paint(page, url, None, *counts, False))
+                _settle(page, False)
+                res.cold_http.add(traffic.http_bytes)
+                res.cold_total.add(traffic.http_bytes)
+                res.cold_map.add(traffic.http_bytes)
+        with chromium(pw) as ctx:
+            page = ctx.new_page()
+            traffic = record(page)
+            _paint(page, url, None, *counts, False)
+            for _ in range(repeat):
+                traffic.reset()
+                res.warm_paint.add(_paint(page, url, None, *counts, False))
+                _settle(page, False)
+                res.warm_http.add(traffic.http_bytes)
+    return res
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def snapshot(data: Path, root: Path) -> Path:
+    """A copy of the records (colleagues may be editing data/ while the bench runs)."""
+    target = root / "data"
+    shutil.copytree(data, target)
+    return target
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--no-browser", action="store_true", help="skip the chromium part")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--theater", action="append", choices=sorted(LINES))
+    parser.add_argument("--data", type=Path, default=REPO / "data")
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args()
-    atlas = geo.load_atlas()
-    geo.build_all(atlas)
-    print("Armistice Atlas app benchmark")
-    bench_bytes(atlas)
-    bench_server(args.repeat)
-    if not args.no_browser:
-        bench_paint(atlas, args.repeat)
+    from playwright.sync_api import sync_playwright
+
+    from geo.geometry import build
+    from geo.outputs import webmap
+    from geo.records import load_atlas
+
+    theaters = args.theater or list(LINES)
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="aa-bench-app-") as tmp:
+        root = Path(tmp)
+        data = snapshot(args.data, root)
+        atlas = load_atlas(data)
+        peer = peer_folder(root)
+        print(f"Armistice Atlas: app vs peer vs explore() anchor (repeat {args.repeat})")
+        print("figures: min / median / max")
+        with sync_playwright() as pw:
+            for theater in theaters:
+                payload = webmap.theater_payload(build(atlas, (theater,)), theater)
+                counts = (
+                    len(payload["land"]["features"]),
+                    sum(1 for f in payload["features"]["features"] if f.get("geometry")),
+                )
+                page_file = explore_page(json.loads(json.dumps(payload)), root / "x", theater)
+                t = time.perf_counter()
+                targets = [
+                    Target("app", REPO / "app.py", APP_FRAME, True, "armistice_atlas_map"),
+                    Target(
+                        "peer",
+                        peer,
+                        PEER_FRAME,
+                        False,
+                        "st_folium",
+                        ("--server.enableStaticServing", "true"),
+                    ),
+                ]
+                measure_streamlit(pw, targets, theater, counts, args.repeat, data)
+                results = {t.name: t.res for t in targets}
+                results["anchor"] = measure_anchor(pw, page_file, counts, args.repeat)
+                report(theater, results)
+                print(f"   ({time.perf_counter() - t:.0f} s)")
+                out[theater] = {k: _as_dict(v) for k, v in results.items()}
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1))
+
+
+def _as_dict(r: Result) -> dict[str, Any]:
+    return {
+        k: (v.values if isinstance(v, Series) else v)
+        for k, v in r.__dict__.items()
+        if not k.startswith("_")
+    }
+
+
+def report(theater: str, r: dict[str, Result]) -> None:
+    app, peer, anchor = r["app"], r["peer"], r["anchor"]
+    print(f"\n== {theater}")
+    rows = [
+        ("first paint, cold", "cold_paint", "ms", 1, 0),
+        ("first paint, warm", "warm_paint", "ms", 1, 0),
+        ("  warm: the map's iframe made at", "warm_iframe", "ms", 1, 0),
+        ("  warm: iframe made -> painted", "warm_inframe", "ms", 1, 0),
+        ("page bytes, cold: HTTP", "cold_http", "KiB", 1024, 1),
+        ("page bytes, cold: websocket", "cold_ws", "KiB", 1024, 1),
+        ("page bytes, cold: total", "cold_total", "KiB", 1024, 1),
+        ("  of which the map's", "cold_map", "KiB", 1024, 1),
+        ("page bytes, warm: HTTP", "warm_http", "KiB", 1024, 1),
+        ("click -> citation", "click_ms", "ms", 1, 0),
+        ("click: websocket bytes", "click_ws", "KiB", 1024, 1),
+        ("click: the map's share", "click_map", "KiB", 1024, 2),
+    ]
+    print(f"   {'figure':<30}{'app':>28}{'peer':>28}{'anchor':>28}{'app/peer':>10}")
+    for label, attr, unit, scale, digits in rows:
+        a, p, x = (getattr(o, attr) for o in (app, peer, anchor))
+        print(
+            f"   {label:<30}{a.fmt(unit, scale, digits):>28}{p.fmt(unit, scale, digits):>28}"
+            f"{x.fmt(unit, scale, digits):>28}{ratio(a.med, p.med):>10}"
+        )
+    for who, res in (("app", app), ("peer", peer)):
+        print(
+            f"   cold bytes by kind (last repeat), {who}:",
+            {k: kib(v) for k, v in res.breakdown.items()},
+        )
+    extra = sorted(set(app.streamlit_chunks) - set(peer.streamlit_chunks))
+    more = sum(app.streamlit_chunks[c] for c in extra)
+    fewer = sum(n for c, n in peer.streamlit_chunks.items() if c not in app.streamlit_chunks)
+    print(
+        f"   Streamlit frontend chunks only the app loads: {len(extra)}, {kib(more)}"
+        f" (only the peer: {kib(fewer)}): {', '.join(c.split('.')[0] for c in extra)}"
+    )
+    print("   served (content-encoding, cache-control):")
+    for who, res in (("app", app), ("peer", peer)):
+        for url, (enc, cache) in sorted(res.headers.items()):
+            print(f"     {who:<5}{url:<62} {enc or '-':<6} {cache or '-'}")
 
 
 if __name__ == "__main__":

@@ -274,6 +274,21 @@ def test_yaml_syntax_error_names_file_and_line(data_copy: Path) -> None:
     assert any("YAML syntax error" in m for m in msgs)
 
 
+def test_yaml_aliases_are_refused_fast_not_expanded(data_copy: Path) -> None:
+    """Nested aliases ("billion laughs") would stand for 10**12 values once anything walks
+    the record: they are refused at reading, with the file and line."""
+    path = data_copy / "proposals" / "vn-1954-drv-minimum.yaml"
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 12)]
+    path.write_text(path.read_text() + "\n".join(levels) + "\n")
+    first = len(path.read_text().splitlines()) - len(levels) + 1
+    msgs = _messages(data_copy)
+    assert (
+        f"data/proposals/vn-1954-drv-minimum.yaml:{first}: YAML syntax error: anchors and "
+        "aliases (&name, *name) are not allowed: this value is reused" in "\n".join(msgs)
+    ), msgs
+
+
 def test_all_problems_are_reported_not_just_the_first(data_copy: Path) -> None:
     prop = data_copy / "proposals" / "vn-1954-drv-maximum.yaml"
     text = (

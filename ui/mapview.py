@@ -3,9 +3,14 @@
 The component's folder is put together once per process in the cache folder (never in the
 repository): its page and bridge (``ui/component/``), the renderer (``geo/web/``), Leaflet
 (xstatic) and Leaflet.draw (vendored, see its SOURCE.md), and one JSON file per theater's
-payload, named by the hash of its content. The iframe fetches the payload once per theater
-and keeps it, so a click sends only the small state (a few hundred bytes): what is shown,
-selected and compared, and where to look. The browser caches the payload files.
+payload (TopoJSON: shared arcs, quantised, delta-encoded), named by the hash of its content.
+The iframe fetches the payload once per theater and keeps it, so a click sends only the
+small state (a few hundred bytes, as JSON text): what is shown, selected and compared, and
+where to look.
+
+Streamlit serves the folder gzipped (its middleware, level 5, files over 1,000 bytes) with
+``Cache-Control: public`` but no max-age and no ETag or Last-Modified, so a browser fetches
+the files again on every page load (bench/README.md); only the open page keeps its payload.
 
 Events come back as the component's value (``{"type": "click", "id": …, "seq": n}``); the
 ``seq`` makes a second click on the same line a new value.
