@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -111,9 +113,13 @@ def payload_url(built: BuiltAtlas, theater: str) -> str:
     _, folder = _component()
     target = folder / "data" / name
     if not target.is_file():
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(text)
-        tmp.replace(target)
+        # a name of its own: sessions of this and other processes may write the same file
+        tmp = target.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
+        try:
+            tmp.write_bytes(text)
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
     url = f"data/{name}"
     with _PAYLOADS_LOCK:
         _PAYLOADS[key] = url
@@ -149,12 +155,22 @@ def show_map(
     session.ss()[session.LAST_MAP] = {"theater": theater, **state}
 
     def changed() -> None:
-        value = session.ss().get(key)
+        ss = session.ss()
+        value = ss.get(key)
         # The event is handled now and then forgotten: nothing a browser sends stays in the
         # session (a huge or deeply nested value would be copied on every later run).
-        del session.ss()[key]
-        if on_event is not None and isinstance(value, dict):
-            on_event(value)
+        del ss[key]
+        if on_event is None or not isinstance(value, dict):
+            return
+        # The browser sends the component's last value again with every later rerun (a
+        # button's, another widget's), and with the value gone from the session each looks
+        # new: an event is handled once, by the frame's instance and its sequence number.
+        ident = (str(value.get("instance", ""))[:32], str(value.get("seq", ""))[:16])
+        handled = ss.setdefault(session.HANDLED, {})
+        if handled.get(key) == ident:
+            return
+        handled[key] = ident
+        on_event(value)
 
     component(
         payload_url=payload_url(built, theater),
@@ -239,7 +255,7 @@ def map_state(
     draw: bool = False,
     drawn: dict[str, Any] | None = None,
     keys: bool = False,
-    height: int | None = None,
+    height: int | str | None = None,
     view: dict[str, Any] | None = None,
     view_id: str | None = None,
 ) -> dict[str, Any]:

@@ -26,6 +26,7 @@ VIEW_ID = "aa_view_id"  # changes whenever the app (not the user) moves the map
 FOCUS = "aa_focus"  # what the map was last sent to: ("line", id) | ("place", id) | None
 WARNINGS = "aa_param_warnings"
 WARN_STATE = "aa_param_state"
+HANDLED = "aa_map_handled"  # map key -> (frame instance, seq) of the last event handled
 LAST_MAP = "aa_last_map"  # the state of the last map drawn (for tests and the bench)
 DOCS = "aa_docs"  # the visitor's own documents (ui.library.AddedDoc by key)
 TOKEN = "aa_operator_token"

@@ -3,7 +3,7 @@
  * streamlit-component-lib: the postMessage protocol is small enough to speak directly.
  *
  *   iframe -> Streamlit: streamlit:componentReady (once), streamlit:setFrameHeight,
- *                        streamlit:setComponentValue ({...event, seq}, dataType "json")
+ *                        streamlit:setComponentValue ({...event, instance, seq}, "json")
  *   Streamlit -> iframe: streamlit:render with args {payload_url, state}; state is an object
  *                        or its JSON text (the app sends text: Streamlit inspects every
  *                        object argument as a possible dataframe, importing pandas and pyarrow)
@@ -13,11 +13,18 @@
  * The payload is fetched once per URL (relative to this page) and kept in memory; the map
  * is created once per payload and then only update(state)d, so a rerun never resets the
  * user's zoom and pan.
+ *
+ * Every event carries this page's random ``instance`` and a ``seq`` counting from 1: the
+ * browser sends a component's last value again with every later rerun, so the app handles
+ * each (instance, seq) once. A state height of "fill" makes the map reach the bottom of the
+ * window (the presentation screen), measured in the parent page and kept on resize.
  */
 (function () {
   "use strict";
 
   const DEFAULT_HEIGHT = 620;
+  const FILL_MIN = 320; // px: the least a "fill" map is given
+  const FILL_MARGIN = 12; // px left under a "fill" map
   const holder = document.getElementById("map");
   const errorElement = document.getElementById("error");
   const payloads = new Map(); // absolute URL -> Promise of the parsed payload
@@ -28,6 +35,16 @@
   let latestState = {};
   let lastHeight = null;
   let seq = 0;
+  const instance = randomId();
+  let fillTimer = null;
+  let fillListening = false;
+  let fillMode = false; // the latest state asked for height "fill"
+
+  function randomId() {
+    const words = new Uint32Array(2);
+    window.crypto.getRandomValues(words);
+    return words[0].toString(36) + words[1].toString(36);
+  }
 
   // the scripts after this one (Leaflet, Leaflet.draw, the renderer) have run
   const scriptsReady = new Promise((resolve) => {
@@ -50,7 +67,55 @@
 
   function onMapEvent(evt) {
     seq += 1; // every event differs from the one before, even a second click on the same line
-    post("streamlit:setComponentValue", { value: Object.assign({}, evt, { seq: seq }), dataType: "json" });
+    const value = Object.assign({}, evt, { instance: instance, seq: seq });
+    post("streamlit:setComponentValue", { value: value, dataType: "json" });
+  }
+
+  /** The height that takes a "fill" map to the bottom of the window, or null if the parent
+   * page cannot be measured (another origin). */
+  function fillHeight() {
+    try {
+      const frame = window.frameElement;
+      const parent = window.parent;
+      if (!frame || !parent || parent === window) return null;
+      const top = frame.getBoundingClientRect().top + parent.scrollY;
+      return Math.max(FILL_MIN, Math.floor(parent.innerHeight - top - FILL_MARGIN));
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function heightOf(state) {
+    if (state.height === "fill") return fillHeight() || DEFAULT_HEIGHT;
+    const height = Number(state.height);
+    return height > 0 ? height : DEFAULT_HEIGHT;
+  }
+
+  /** Measure a "fill" map again: after the page above it has settled, and on resizing. */
+  function refit() {
+    if (!fillMode) return;
+    const height = fillHeight();
+    if (!height || height === latestState.height) return;
+    latestState = Object.assign({}, latestState, { height: height });
+    setFrameHeight(height);
+    if (map) map.update(latestState);
+  }
+
+  function scheduleRefit(delay) {
+    window.clearTimeout(fillTimer);
+    fillTimer = window.setTimeout(refit, delay);
+  }
+
+  function listenForResize() {
+    if (fillListening) return;
+    try {
+      const onResize = () => scheduleRefit(150);
+      window.parent.addEventListener("resize", onResize);
+      window.addEventListener("pagehide", () => window.parent.removeEventListener("resize", onResize));
+      fillListening = true;
+    } catch (err) {
+      // a parent on another origin: the height stays as first measured
+    }
   }
 
   function fetchPayload(url) {
@@ -119,9 +184,15 @@
         state = null;
       }
     }
-    latestState = state && typeof state === "object" ? state : {};
-    const height = Number(latestState.height);
-    setFrameHeight(height > 0 ? height : DEFAULT_HEIGHT);
+    state = state && typeof state === "object" ? state : {};
+    fillMode = state.height === "fill";
+    latestState = Object.assign({}, state, { height: heightOf(state) });
+    setFrameHeight(latestState.height);
+    if (fillMode) {
+      listenForResize();
+      window.setTimeout(refit, 300); // the title and buttons above may still be arriving
+      window.setTimeout(refit, 1200);
+    }
     const given = args && args.payload_url;
     if (typeof given !== "string" || !given) {
       showError(window.location.href, new LoadError("no map data was given"));

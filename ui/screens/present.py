@@ -40,7 +40,7 @@ STORY = "aa_story"  # id of the story being shown, or None (the list)
 STEP = "aa_step"  # 0-based index of the step shown
 STORY_INIT = "aa_story_init"
 MAP_KEY = "aa_map_present"
-MAP_HEIGHT = 640
+MAP_HEIGHT = "fill"  # to the bottom of the screen, whatever its size (ui/component/bridge.js)
 #: The web map's size in pixels assumed when a step's view becomes a bounding box for the PNG
 #: and PDF (about what the projector layout shows).
 VIEW_PX = (1050, 750)
