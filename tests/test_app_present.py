@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from test_app import (  # the app's environment and the AppTest helpers
     app_cache,  # noqa: F401
     app_env,  # noqa: F401
+    html_blocks,
     last_map,
     ok,
     run,
@@ -38,7 +39,7 @@ def step(at: AppTest) -> int:
 def title(at: AppTest) -> str:
     (shown,) = [
         html.unescape(m[1])
-        for h in at.html
+        for h in html_blocks(at)
         if (m := re.search(r"aa-step-title\">(.*?)</h1>", h.value))
     ]
     return shown
@@ -156,10 +157,10 @@ def test_downloads_in_presentation_mode() -> None:
 
 def test_the_projector_layout_only_while_presenting() -> None:
     at = run(present(GENEVA, 1))
-    assert any("projector layout" in h.value for h in at.html)
+    assert any("projector layout" in h.value for h in html_blocks(at))
     at.button(key="aa_present_close").click().run()
     ok(at)
-    assert not any("projector layout" in h.value for h in at.html)
+    assert not any("projector layout" in h.value for h in html_blocks(at))
 
 
 def test_close_goes_back_to_the_list_and_start_presents(stories: dict[str, Story]) -> None:
