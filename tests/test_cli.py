@@ -17,6 +17,7 @@ from conftest import DATA_DIR, REPO_ROOT, require_corpus
 from geo import Atlas
 from geo.grid import decode
 from geo.measure import distance_km
+from geo.outputs import webmap
 
 GENEVA_AGREEMENT = "geneva-1954-vietnam-agreement"
 AVALON_GENEVA = "https://avalon.law.yale.edu/20th_century/inch002.asp"
@@ -257,9 +258,8 @@ def test_render_standalone_html_needs_no_network(tmp_path: Path) -> None:
         r'<script type="application/json" id="aa-payload">(.*?)</script>', html, flags=re.DOTALL
     )
     assert payload is not None
-    titles = {
-        f["properties"]["title"] for f in json.loads(payload.group(1))["features"]["features"]
-    }
+    features = webmap.collections(json.loads(payload.group(1)))["features"]["features"]
+    titles = {f["properties"]["title"] for f in features}
     assert "Korean Armistice 1953: military demarcation line" in titles
 
 

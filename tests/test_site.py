@@ -25,6 +25,7 @@ import pytest
 import hostile_data
 from conftest import DATA_DIR, REPO_ROOT, in_ci
 from geo import load_atlas
+from geo.outputs import webmap
 from geo.stories import Story, load_stories
 
 CHROMIUM = "/usr/bin/chromium"
@@ -238,7 +239,9 @@ def test_the_data_files_hold_the_payload_as_json(site: Path) -> None:
         assert m is not None and json.loads(m.group(1)) == theater
         payload = json.loads(m.group(2))
         assert payload["format"] == "armistice-atlas-map/1"
-        ids = {f["id"] for f in payload["features"]["features"]}
+        assert "topology" in payload and "features" not in payload  # the compact form
+        features = webmap.collections(payload)["features"]["features"]
+        ids = {f["properties"]["id"] for f in features}
         assert ids == {ln.id for ln in atlas.lines_in(theater)}
         assert "<" not in m.group(2) and "</script" not in text
 
@@ -334,7 +337,8 @@ def test_hostile_text_is_shown_literally_everywhere(hostile: Path) -> None:
         assert token in read_page(hostile / name).text, name
     m = DATA_LINE.search((hostile / "data" / "korea.js").read_text(encoding="utf-8"))
     assert m is not None
-    titles = [f["properties"]["title"] for f in json.loads(m.group(2))["features"]["features"]]
+    features = webmap.collections(json.loads(m.group(2)))["features"]["features"]
+    titles = [f["properties"]["title"] for f in features]
     assert any(token in t for t in titles)
     assert "{{" not in m.group(2)  # braces inside strings are escaped in the data file
 

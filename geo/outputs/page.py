@@ -93,7 +93,7 @@ def map_page(
     online_tiles: bool = False,
 ) -> str:
     """The whole page of one theater's map (``python -m geo render``)."""
-    payload = webmap.theater_payload(built, theater)
+    payload = webmap.theater_payload(built, theater, topology=True)
     state = {"visible": list(layers) if layers else None, "labels": True, "places": True,
              "halo": True, "legend_open": True}  # fmt: skip
     body = (

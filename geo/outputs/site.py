@@ -95,7 +95,7 @@ def data_script(built: BuiltAtlas, theater: str) -> str:
     return (
         "/* Armistice Atlas map data (armistice-atlas-map/1), written by python -m geo site. */\n"
         "window.ATLAS_DATA = window.ATLAS_DATA || {};\n"
-        f"ATLAS_DATA[{to_json(theater)}] = {to_json(theater_payload(built, theater))};\n"
+        f"ATLAS_DATA[{to_json(theater)}] = {to_json(theater_payload(built, theater, topology=True))};\n"
     )
 
 
