@@ -18,7 +18,6 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -144,34 +143,11 @@ def unescaped(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
-@dataclass(frozen=True)
-class HtmlBlock:
-    value: str
-
-
-def _walk(node: Any) -> Iterator[Any]:
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _walk(child)
-
-
-def html_blocks(at: AppTest) -> list[Any]:
-    """Every ``st.html`` element, main area and sidebar. ``AppTest.html`` only exists from
-    Streamlit 1.66; before it, the elements are unknown ones holding the Html proto."""
-    if hasattr(type(at), "html"):
-        return list(at.html)
-    return [
-        HtmlBlock(str(n.proto.body))
-        for n in _walk(at._tree)
-        if getattr(n, "type", None) == "html" and hasattr(n.proto, "body")
-    ]
-
-
 def texts(at: AppTest) -> str:
     """What the page says: markdown as shown (escapes undone), HTML with entities undone
     (tags kept), labels and help texts of buttons and choices, table cells."""
     parts = [unescaped(str(el.value)) for kind in TEXT_KINDS for el in getattr(at, kind)]
-    parts += [html.unescape(str(h.value)) for h in html_blocks(at)]
+    parts += [html.unescape(str(h.value)) for h in at.html]
     for kind in ("button", "selectbox", "radio", "toggle", "button_group", "download_button"):
         for w in getattr(at, kind):
             parts.append(unescaped(str(w.label)))
@@ -328,10 +304,10 @@ def test_a_line_link_opens_its_panel_and_fits_the_map(atlas: Atlas, built: Built
 def test_the_full_text_marks_the_evidence_phrase() -> None:
     require_corpus()
     at = run({"theater": "indochina", "line": MINIMUM})
-    full = [h.value for h in html_blocks(at) if 'class="aa-doc-text"' in h.value]
+    full = [h.value for h in at.html if 'class="aa-doc-text"' in h.value]
     assert full, "the full text of document 110145 is shown"
     assert '<mark class="aa-ev">the minimum is the 16th parallel</mark>' in full[0]
-    assert any("aa-context" in h.value for h in html_blocks(at))  # the passage round the phrase
+    assert any("aa-context" in h.value for h in at.html)  # the passage round the phrase
 
 
 def test_a_click_on_the_map_selects_a_line(atlas: Atlas) -> None:
@@ -577,7 +553,7 @@ def test_without_full_texts_the_app_says_so(
     body = texts(at)
     assert "full texts are not on this server" in body
     assert "Full text not available here" in body
-    assert not [h for h in html_blocks(at) if 'class="aa-doc-text"' in h.value]
+    assert not [h for h in at.html if 'class="aa-doc-text"' in h.value]
     assert_no_server_path(at, tmp_path)
 
 

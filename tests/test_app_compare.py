@@ -11,7 +11,6 @@ from streamlit.testing.v1 import AppTest
 from test_app import (  # the app's environment and the AppTest helpers
     app_cache,  # noqa: F401
     app_env,  # noqa: F401
-    html_blocks,
     last_map,
     ok,
     run,
@@ -35,7 +34,7 @@ SKETCH = {"type": "LineString", "coordinates": [[105.5, 17.5], [106.4, 17.3], [1
 def rows(at: AppTest) -> list[list[str]]:
     """The cells of every HTML table the screen drew."""
     out = []
-    for h in html_blocks(at):
+    for h in at.html:
         for row in re.findall(r"<tr>(.*?)</tr>", str(h.value)):
             out.append(re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row))
     return out

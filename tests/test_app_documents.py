@@ -14,7 +14,6 @@ from test_app import (  # the app's environment and the AppTest helpers
     app_cache,  # noqa: F401
     app_env,  # noqa: F401
     assert_no_server_path,
-    html_blocks,
     last_map,
     new_app,
     ok,
@@ -78,7 +77,7 @@ def messages(at: AppTest) -> dict[str, list[str]]:
 
 
 def reader_html(at: AppTest) -> str:
-    full = [h.value for h in html_blocks(at) if h.value.startswith('<div class="aa-doc-text">')]
+    full = [h.value for h in at.html if h.value.startswith('<div class="aa-doc-text">')]
     assert len(full) == 1, "one reader"
     return str(full[0])
 

@@ -24,7 +24,6 @@ from test_app import (  # the app's environment and the AppTest helpers
     app_cache,  # noqa: F401
     app_env,  # noqa: F401
     broken_copy,
-    html_blocks,
     new_app,
     ok,
     run,
@@ -296,7 +295,7 @@ def test_poisoned_records_are_escaped_on_every_screen(
             ok(at)
     assert not at.error and not at.warning
     shown = [t for t in markdown_texts(at) if "PWNED" in t]
-    fragments = [str(h.value) for h in html_blocks(at) if "PWNED" in str(h.value)]
+    fragments = [str(h.value) for h in at.html if "PWNED" in str(h.value)]
     assert shown or fragments or screen == "sources", f"{screen}: the poisoned records are shown"
     for source in shown:
         assert_escaped(source)
@@ -438,9 +437,7 @@ def test_markup_in_an_upload_is_escaped_in_every_message() -> None:
     for source in shown:
         assert_escaped(source)
     assert any(f"Telegram, {EVIL} Committee" in unescaped(t) for t in values(at, "subheader"))
-    reader = next(
-        str(h.value) for h in html_blocks(at) if h.value.startswith('<div class="aa-doc-text">')
-    )
+    reader = next(str(h.value) for h in at.html if h.value.startswith('<div class="aa-doc-text">'))
     assert "<img" not in reader and "<svg" not in reader and "<script>" not in reader
     assert "&lt;img src=x onerror=&quot;window.PWNED=2&quot;&gt;" in reader
     assert f'href="{JS_URL}' not in reader

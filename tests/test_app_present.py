@@ -10,7 +10,6 @@ from streamlit.testing.v1 import AppTest
 from test_app import (  # the app's environment and the AppTest helpers
     app_cache,  # noqa: F401
     app_env,  # noqa: F401
-    html_blocks,
     last_map,
     ok,
     run,
@@ -39,7 +38,7 @@ def step(at: AppTest) -> int:
 def title(at: AppTest) -> str:
     (shown,) = [
         html.unescape(m[1])
-        for h in html_blocks(at)
+        for h in at.html
         if (m := re.search(r"aa-step-title\">(.*?)</h1>", h.value))
     ]
     return shown
@@ -157,10 +156,10 @@ def test_downloads_in_presentation_mode() -> None:
 
 def test_the_projector_layout_only_while_presenting() -> None:
     at = run(present(GENEVA, 1))
-    assert any("projector layout" in h.value for h in html_blocks(at))
+    assert any("projector layout" in h.value for h in at.html)
     at.button(key="aa_present_close").click().run()
     ok(at)
-    assert not any("projector layout" in h.value for h in html_blocks(at))
+    assert not any("projector layout" in h.value for h in at.html)
 
 
 def test_close_goes_back_to_the_list_and_start_presents(stories: dict[str, Story]) -> None:

@@ -11,7 +11,6 @@ from streamlit.testing.v1 import AppTest
 from test_app import (  # the app's environment and the AppTest helpers
     app_cache,  # noqa: F401
     app_env,  # noqa: F401
-    html_blocks,
     last_map,
     ok,
     run,
@@ -28,16 +27,14 @@ MAP = "aa_map_sequence"
 
 
 def counter(at: AppTest) -> str:
-    (shown,) = [
-        m[1] for h in html_blocks(at) if (m := re.search(r'aa-counter"[^>]*>([^<]*)<', h.value))
-    ]
+    (shown,) = [m[1] for h in at.html if (m := re.search(r'aa-counter"[^>]*>([^<]*)<', h.value))]
     return shown
 
 
 def quotes(at: AppTest) -> list[str]:
     return [
         html.unescape(q)
-        for h in html_blocks(at)
+        for h in at.html
         for q in re.findall(r"<blockquote[^>]*>“(.*?)”</blockquote>", str(h.value), re.S)
     ]
 
@@ -152,7 +149,7 @@ def test_play_starts_and_pauses() -> None:
 
 def test_the_table_lists_every_position(built: BuiltAtlas) -> None:
     at = run({"view": "sequence", "theater": "indochina"})
-    table = next(h.value for h in html_blocks(at) if "Gap to signed" in h.value)
+    table = next(h.value for h in at.html if "Gap to signed" in h.value)
     for ln in built.atlas.positions("indochina"):
         assert html.escape(ln.title) in table
     assert "1 ◀" in table

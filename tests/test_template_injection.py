@@ -25,7 +25,6 @@ from test_app import (  # the app's environment and the AppTest helpers
     SCREENS,
     app_cache,  # noqa: F401
     app_env,  # noqa: F401
-    html_blocks,
     page_source,
     run,
     texts,
@@ -197,5 +196,5 @@ def test_every_screen_shows_the_text_as_written(
     assert LITERAL in shown and "{%raw%}" in shown and "<b>y</b>" in shown
     assert hostile_data.EVALUATED not in shown
     assert hostile_data.EVALUATED not in page_source(at)
-    assert "<b>y</b>" not in "".join(str(h.value) for h in html_blocks(at))  # markup never live
+    assert "<b>y</b>" not in "".join(str(h.value) for h in at.html)  # markup never live
     no_pwned()

@@ -91,11 +91,13 @@ def site_files(site: pages.Site) -> dict[str, Content]:
 
 
 def data_script(built: BuiltAtlas, theater: str) -> str:
-    """``data/<theater>.js``: the theater's payload as a global, for ``<script src>``."""
+    """``data/<theater>.js``: the theater's payload (TopoJSON form) as a global, for
+    ``<script src>``."""
+    payload = theater_payload(built, theater, topology=True)
     return (
         "/* Armistice Atlas map data (armistice-atlas-map/1), written by python -m geo site. */\n"
         "window.ATLAS_DATA = window.ATLAS_DATA || {};\n"
-        f"ATLAS_DATA[{to_json(theater)}] = {to_json(theater_payload(built, theater, topology=True))};\n"
+        f"ATLAS_DATA[{to_json(theater)}] = {to_json(payload)};\n"
     )
 
 
