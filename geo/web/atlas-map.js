@@ -231,31 +231,414 @@
   }
 
   // ------------------------------------------------------------------------------------
-  // Labels: DOM nodes in map panes, placed greedily in priority order so that no two
-  // overlap (an item marked `fixed` is always shown, nudged to a free spot when it can be).
+  // Labels: DOM nodes in map panes, laid out again after every move, zoom and resize.
+  // Items claim space greedily in priority order: the marker label, the A/B badges, the key
+  // letters, the parallels, the names of key places (rank 1), country names, other places.
+  // Each tries its candidate spots in order, first one clear of every label, control and
+  // place dot (and of the spot kept for each key place's name), then one that only keeps
+  // clear of labels, controls and key places; an item with no free spot is not shown, except
+  // the marker label and the A/B badges (`fixed`), which settle for a spot clear of labels,
+  // at worst their first one. Overlaps are looked up in buckets (BoxIndex) and the country
+  // raster is linear in vertices and cells, so a layout costs about linear time.
+
+  const BUCKET_PX = 64; // cell of the collision index
+  const LAND_CELL_PX = 6; // cell of the raster in which country names look for room
+  const ALONG_STEPS = 40; // a key letter slides at most this many badge widths along its line
+  const COUNTRY_CANDIDATES = 40; // spots offered to each country name, best first
+  const COUNTRY_ROOM_PX = 36; // more room round a country name than this is not better
+  const KEY_RANK = 1; // places of this rank are key places: their dots stay uncovered
+  // constraint tiers: what a spot must keep clear of besides the labels already placed
+  const CLEAR_ALL = 0; // controls, every place dot, the spots kept for key places' names
+  const CLEAR_KEY_DOTS = 1; // controls, the dots of key places, the spots kept for their names
+  const CLEAR_KEY_DOTS_ONLY = 2; // controls and the dots of key places
+  const CLEAR_LABELS = 3; // nothing else (fixed items only)
+  const BLOCKS = [
+    () => true,
+    (o) => !!(o.control || o.key || o.reserved),
+    (o) => !!(o.control || o.key),
+    () => false,
+  ];
+
+  /** Boxes {x, y, w, h} in container pixels, bucketed by position for overlap queries. */
+  class BoxIndex {
+    constructor() {
+      this.buckets = new Map();
+    }
+
+    /** Calls fn(key) for each bucket the box (grown by pad) touches, until fn is true. */
+    cells(b, pad, fn) {
+      const x0 = Math.floor((b.x - pad) / BUCKET_PX);
+      const x1 = Math.floor((b.x + b.w + pad) / BUCKET_PX);
+      const y0 = Math.floor((b.y - pad) / BUCKET_PX);
+      const y1 = Math.floor((b.y + b.h + pad) / BUCKET_PX);
+      for (let i = x0; i <= x1; i++) {
+        for (let j = y0; j <= y1; j++) if (fn(i * 65536 + j)) return true;
+      }
+      return false;
+    }
+
+    add(b) {
+      this.cells(b, 0, (key) => {
+        const list = this.buckets.get(key);
+        if (list) list.push(b);
+        else this.buckets.set(key, [b]);
+        return false;
+      });
+    }
+
+    /** Whether a box overlaps (within pad) one of the index that `accept` (if given) takes. */
+    hits(b, pad, accept) {
+      return this.cells(b, pad, (key) => {
+        const list = this.buckets.get(key);
+        return !!list && list.some((o) => overlaps(b, o, pad) && (!accept || accept(o)));
+      });
+    }
+  }
+
+  // Shapes are kept on the zoom-0 pixel plane of Web Mercator, projected once; the current
+  // view is then a scale and a shift of that plane: container point = plane * k - (x, y).
+
+  function planeOf(map, pair) {
+    const p = map.project(L.latLng(pair[1], pair[0]), 0);
+    return [p.x, p.y];
+  }
+
+  function viewTransform(map) {
+    const k = map.getZoomScale(map.getZoom(), 0);
+    const o = map.containerPointToLayerPoint(L.point(0, 0)).add(map.getPixelOrigin());
+    return { k, x: o.x, y: o.y };
+  }
+
+  /** A land feature on the plane: flat rings [x0, y0, x1, y1, ...], bounding box, area. */
+  function landShape(map, geometry) {
+    const type = geometry && geometry.type;
+    const polygons =
+      type === "Polygon" ? [geometry.coordinates] : type === "MultiPolygon" ? geometry.coordinates : [];
+    const rings = [];
+    const box = [Infinity, Infinity, -Infinity, -Infinity];
+    let area = 0;
+    polygons.forEach((polygon) =>
+      (polygon || []).forEach((ring, r) => {
+        if (!Array.isArray(ring) || ring.length < 3) return;
+        const flat = new Float64Array(ring.length * 2);
+        ring.forEach((pair, i) => {
+          const p = planeOf(map, pair);
+          flat[2 * i] = p[0];
+          flat[2 * i + 1] = p[1];
+          box[0] = Math.min(box[0], p[0]);
+          box[1] = Math.min(box[1], p[1]);
+          box[2] = Math.max(box[2], p[0]);
+          box[3] = Math.max(box[3], p[1]);
+        });
+        let twice = 0;
+        for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+          twice += flat[2 * j] * flat[2 * i + 1] - flat[2 * i] * flat[2 * j + 1];
+        }
+        area += (r === 0 ? 1 : -1) * Math.abs(twice / 2); // outer ring, then its holes
+        rings.push(flat);
+      }),
+    );
+    return { rings, box, area: Math.max(area, 0) };
+  }
+
+  /**
+   * The view as a raster of LAND_CELL_PX cells: which land feature covers each cell (-1 sea,
+   * -2 under a control; scanlines, even-odd rule), the horizontal run each cell belongs to
+   * (first and last column), and each cell's distance in cells to a cell of another value or
+   * the edge of the view (two-pass chamfer). Linear in vertices + crossings + cells.
+   */
+  function landRaster(shapes, size, t, controls) {
+    const s = LAND_CELL_PX;
+    const cols = Math.max(1, Math.ceil(size.x / s));
+    const rows = Math.max(1, Math.ceil(size.y / s));
+    const ids = new Int16Array(cols * rows).fill(-1);
+    shapes.forEach((shape, index) => {
+      const b = shape.box;
+      if (!shape.rings.length) return;
+      if (b[2] * t.k - t.x < 0 || b[0] * t.k - t.x > size.x) return;
+      if (b[3] * t.k - t.y < 0 || b[1] * t.k - t.y > size.y) return;
+      const cross = new Array(rows);
+      shape.rings.forEach((ring) => {
+        const n = ring.length / 2;
+        let px = ring[2 * n - 2] * t.k - t.x;
+        let py = ring[2 * n - 1] * t.k - t.y;
+        for (let i = 0; i < n; i++) {
+          const x = ring[2 * i] * t.k - t.x;
+          const y = ring[2 * i + 1] * t.k - t.y;
+          if (y !== py) {
+            // the rows whose centre line lies in [min y, max y) of this edge
+            const j0 = Math.max(0, Math.ceil(Math.min(y, py) / s - 0.5));
+            const j1 = Math.min(rows - 1, Math.ceil(Math.max(y, py) / s - 0.5) - 1);
+            for (let j = j0; j <= j1; j++) {
+              const yc = (j + 0.5) * s;
+              (cross[j] || (cross[j] = [])).push(px + ((yc - py) * (x - px)) / (y - py));
+            }
+          }
+          px = x;
+          py = y;
+        }
+      });
+      cross.forEach((xs, j) => {
+        xs.sort((a, c) => a - c);
+        for (let m = 0; m + 1 < xs.length; m += 2) {
+          const i0 = Math.max(0, Math.ceil(xs[m] / s - 0.5));
+          const i1 = Math.min(cols - 1, Math.ceil(xs[m + 1] / s - 0.5) - 1);
+          for (let i = i0; i <= i1; i++) ids[j * cols + i] = index;
+        }
+      });
+    });
+    controls.forEach((o) => {
+      const i0 = Math.max(0, Math.floor(o.x / s));
+      const i1 = Math.min(cols - 1, Math.floor((o.x + o.w) / s));
+      const j0 = Math.max(0, Math.floor(o.y / s));
+      const j1 = Math.min(rows - 1, Math.floor((o.y + o.h) / s));
+      for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) ids[j * cols + i] = -2;
+    });
+    const runL = new Int16Array(cols * rows);
+    const runR = new Int16Array(cols * rows);
+    for (let j = 0; j < rows; j++) {
+      let start = 0;
+      for (let i = 1; i <= cols; i++) {
+        if (i < cols && ids[j * cols + i] === ids[j * cols + start]) continue;
+        for (let m = start; m < i; m++) {
+          runL[j * cols + m] = start;
+          runR[j * cols + m] = i - 1;
+        }
+        start = i;
+      }
+    }
+    const dist = new Float32Array(cols * rows);
+    const step = (id, i, j, w) =>
+      i < 0 || j < 0 || i >= cols || j >= rows || ids[j * cols + i] !== id ? w : dist[j * cols + i] + w;
+    const D = Math.SQRT2;
+    for (let j = 0; j < rows; j++) {
+      for (let i = 0; i < cols; i++) {
+        const id = ids[j * cols + i];
+        dist[j * cols + i] =
+          id < 0
+            ? 0
+            : Math.min(
+                step(id, i - 1, j, 1),
+                step(id, i - 1, j - 1, D),
+                step(id, i, j - 1, 1),
+                step(id, i + 1, j - 1, D),
+              );
+      }
+    }
+    for (let j = rows - 1; j >= 0; j--) {
+      for (let i = cols - 1; i >= 0; i--) {
+        const c = j * cols + i;
+        const id = ids[c];
+        if (id < 0) continue;
+        dist[c] = Math.min(
+          dist[c],
+          step(id, i + 1, j, 1),
+          step(id, i + 1, j + 1, D),
+          step(id, i, j + 1, 1),
+          step(id, i - 1, j + 1, D),
+        );
+      }
+    }
+    const counts = new Float64Array(shapes.length);
+    const sumX = new Float64Array(shapes.length);
+    const sumY = new Float64Array(shapes.length);
+    for (let j = 0; j < rows; j++) {
+      for (let i = 0; i < cols; i++) {
+        const id = ids[j * cols + i];
+        if (id < 0) continue;
+        counts[id] += 1;
+        sumX[id] += (i + 0.5) * s;
+        sumY[id] += (j + 0.5) * s;
+      }
+    }
+    return { cols, rows, ids, runL, runR, dist, counts, sumX, sumY };
+  }
+
+  /**
+   * Spots for the name of land feature `index` (a w x h box), best first: boxes that lie
+   * inside the visible, uncovered part of that land, with the most room round them (up to
+   * COUNTRY_ROOM_PX), then the nearest to the middle of that part; spread apart, so that
+   * a spot taken by another label leaves others. A country with no room for its whole name
+   * is still named, around its deepest point, when it is mostly in view.
+   */
+  function countryBoxes(raster, index, shape, w, h, size, t) {
+    const s = LAND_CELL_PX;
+    const { cols, rows, ids, runL, runR, dist } = raster;
+    const count = raster.counts[index];
+    if (!count) return [];
+    const gx = raster.sumX[index] / count;
+    const gy = raster.sumY[index] / count;
+    const hw = w / 2 + 2;
+    const hh = h / 2 + 1;
+    const found = [];
+    for (let j = 0; j < rows; j++) {
+      const cy = (j + 0.5) * s;
+      if (cy - hh < 0 || cy + hh > size.y) continue;
+      const r0 = Math.max(0, Math.floor((cy - hh) / s));
+      const r1 = Math.min(rows - 1, Math.floor((cy + hh) / s));
+      for (let i = 0; i < cols; i++) {
+        const c = j * cols + i;
+        if (ids[c] !== index) continue;
+        const cx = (i + 0.5) * s;
+        if (cx - hw < 0 || cx + hw > size.x) continue;
+        const iL = Math.floor((cx - hw) / s);
+        const iR = Math.min(cols - 1, Math.floor((cx + hw) / s));
+        let slack = Infinity;
+        for (let r = r0; r <= r1 && slack >= 0; r++) {
+          const rc = r * cols + i;
+          if (ids[rc] !== index || runL[rc] > iL || runR[rc] < iR) slack = -1;
+          else slack = Math.min(slack, cx - hw - runL[rc] * s, (runR[rc] + 1) * s - cx - hw);
+        }
+        if (slack < 0) continue;
+        const room = Math.min(slack, dist[c] * s - hh, COUNTRY_ROOM_PX);
+        found.push({ x: cx, y: cy, score: room - 0.01 * Math.hypot(cx - gx, cy - gy) });
+      }
+    }
+    if (!found.length) {
+      const seen = count * s * s;
+      if (seen < 2 * w * h || seen < 0.5 * shape.area * t.k * t.k) return [];
+      for (let c = 0; c < ids.length; c++) {
+        if (ids[c] !== index) continue;
+        const cx = Math.min(Math.max((c % cols) + 0.5, hw / s), (size.x - hw) / s) * s;
+        const cy = Math.min(Math.max(Math.floor(c / cols) + 0.5, hh / s), (size.y - hh) / s) * s;
+        found.push({ x: cx, y: cy, score: dist[c] });
+      }
+    }
+    found.sort((a, b) => b.score - a.score);
+    // the best spot of each block of (w/2 + 2) x (h + 2) px: candidates spread over the land
+    const picked = [];
+    const blocks = new Set();
+    for (let n = 0; n < found.length && picked.length < COUNTRY_CANDIDATES; n++) {
+      const f = found[n];
+      const block = Math.floor(f.x / hw) * 65536 + Math.floor(f.y / (2 * hh));
+      if (blocks.has(block)) continue;
+      blocks.add(block);
+      picked.push(f);
+    }
+    return picked.map((p) => ({ x: p.x - w / 2, y: p.y - h / 2, w, h }));
+  }
+
+  /** A line on the plane with its running length, and how far along it `anchor` lies. */
+  function linePath(map, geometry, anchor) {
+    const type = geometry && geometry.type;
+    const parts =
+      type === "LineString" ? [geometry.coordinates] : type === "MultiLineString" ? geometry.coordinates : [];
+    if (!Array.isArray(anchor) || anchor.length < 2) return null;
+    const a = planeOf(map, anchor);
+    let best = null;
+    parts.forEach((coords) => {
+      if (!Array.isArray(coords) || coords.length < 2) return;
+      const xy = new Float64Array(coords.length * 2);
+      const cum = new Float64Array(coords.length);
+      coords.forEach((pair, i) => {
+        const p = planeOf(map, pair);
+        xy[2 * i] = p[0];
+        xy[2 * i + 1] = p[1];
+        if (i) cum[i] = cum[i - 1] + Math.hypot(p[0] - xy[2 * i - 2], p[1] - xy[2 * i - 1]);
+      });
+      for (let i = 1; i < coords.length; i++) {
+        const x0 = xy[2 * i - 2];
+        const y0 = xy[2 * i - 1];
+        const dx = xy[2 * i] - x0;
+        const dy = xy[2 * i + 1] - y0;
+        const len2 = dx * dx + dy * dy;
+        const f = len2 > 0 ? Math.min(Math.max(((a[0] - x0) * dx + (a[1] - y0) * dy) / len2, 0), 1) : 0;
+        const d = Math.hypot(x0 + f * dx - a[0], y0 + f * dy - a[1]);
+        if (!best || d < best.d) best = { xy, cum, s0: cum[i - 1] + f * (cum[i] - cum[i - 1]), d };
+      }
+    });
+    return best;
+  }
+
+  /** The point of a path (on the plane) `s` along it. */
+  function pointAlong(path, s) {
+    const { xy, cum } = path;
+    let lo = 0;
+    let hi = cum.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid] <= s) lo = mid;
+      else hi = mid;
+    }
+    const len = cum[hi] - cum[lo];
+    const f = len > 0 ? Math.min(Math.max((s - cum[lo]) / len, 0), 1) : 0;
+    const a = 2 * lo;
+    const b = 2 * hi;
+    return [xy[a] + f * (xy[b] - xy[a]), xy[a + 1] + f * (xy[b + 1] - xy[a + 1])];
+  }
+
+  const RING = [
+    [1, 0],
+    [-1, 0],
+    [0, -1],
+    [0, 1],
+    [1, -1],
+    [-1, -1],
+    [1, 1],
+    [-1, 1],
+  ];
+
+  /** Spots for a key letter (w x h) whose point is p, in bands of distance: the point
+   * itself, then further and further along its line, or (a zone, or a compare badge) in
+   * rings round the point. A letter off its line may be misread, so a line's letter stays
+   * on it or next to it (one ring away), sliding along it (into view, or out from under the
+   * legend), and goes further off only when its line is crowded all along. */
+  function badgeBoxes(path, p, w, h, t) {
+    const out = [];
+    let band = 0;
+    const at = (q) => out.push({ x: q[0] - w / 2, y: q[1] - h / 2, w, h, band });
+    const ringOf = (q, d) => RING.map((r) => [q[0] + r[0] * d, q[1] + r[1] * d]);
+    const d1 = w + 3;
+    if (!path) {
+      at([p.x, p.y]);
+      ringOf([p.x, p.y], d1).forEach(at);
+      band = 1;
+      ringOf([p.x, p.y], 2 * d1).forEach(at);
+      band = 2;
+      ringOf([p.x, p.y], 3 * d1).forEach(at);
+      return out;
+    }
+    // the points of the line n badge widths (+ 4 px) from the letter's point, both ways
+    const step = (w + 4) / t.k;
+    const end = path.cum[path.cum.length - 1];
+    const along = (from, to) => {
+      const points = [];
+      for (let n = from; n <= to; n++) {
+        [1, -1].forEach((sign) => {
+          const s = path.s0 + sign * n * step;
+          if (s < 0 || s > end) return;
+          const q = pointAlong(path, s);
+          points.push([q[0] * t.k - t.x, q[1] * t.k - t.y]);
+        });
+      }
+      return points;
+    };
+    const beside = (points) => points.forEach((q) => ringOf(q, d1).forEach(at));
+    const near = along(1, 3);
+    at([p.x, p.y]);
+    near.slice(0, 2).forEach(at);
+    beside([[p.x, p.y]]);
+    band = 1;
+    near.slice(2).forEach(at);
+    beside(near);
+    band = 2;
+    along(4, ALONG_STEPS).forEach(at);
+    band = 3; // a line crowded all along: beside it further on, else near it at all
+    beside(along(4, 12));
+    ringOf([p.x, p.y], 2 * d1).forEach(at);
+    ringOf([p.x, p.y], 3 * d1).forEach(at);
+    return out;
+  }
 
   const PLACEMENTS = {
-    country: (p, w, h) => [0, -1.2, 1.2].map((k) => [p.x - w / 2, p.y - h / 2 + k * h]),
-    badge: (p, w, h) => {
-      // the spot itself, then two rings around it
-      const out = [[0, 0]];
-      [w + 3, 2 * (w + 3)].forEach((d) => {
-        [
-          [d, 0],
-          [-d, 0],
-          [0, -d],
-          [0, d],
-          [d, -d],
-          [-d, -d],
-          [d, d],
-          [-d, d],
-        ].forEach((s) => out.push(s));
-      });
-      return out.map((s) => [p.x - w / 2 + s[0], p.y - h / 2 + s[1]]);
-    },
-    beside: (p, w, h) => [
+    // right, left, the four corners, above, below
+    place: (p, w, h) => [
       [p.x + 8, p.y - h / 2],
       [p.x - 8 - w, p.y - h / 2],
+      [p.x + 5, p.y - 5 - h],
+      [p.x + 5, p.y + 5],
+      [p.x - 5 - w, p.y - 5 - h],
+      [p.x - 5 - w, p.y + 5],
       [p.x - w / 2, p.y - 8 - h],
       [p.x - w / 2, p.y + 8],
     ],
@@ -265,7 +648,8 @@
       [p.x - w / 2, p.y - 19 - h],
       [p.x - w / 2, p.y + 19],
     ],
-    westEdge: (p, w, h, ctx) => ctx.westXs.map((x) => [x, p.y - h / 2]),
+    // a country name at a fixed point (a land feature without a drawable outline)
+    point: (p, w, h) => [0, -1.2, 1.2].map((k) => [p.x - w / 2, p.y - h / 2 + k * h]),
   };
 
   class LabelLayer {
@@ -273,6 +657,12 @@
       this.map = map;
       this.items = [];
       this.nodes = new Map(); // item key -> DOM node, kept while the map lives
+      this.dots = []; // place dots: {latlng, owner, key}
+      this.land = []; // land features on the zoom-0 plane, by their index in the payload
+    }
+
+    setLand(features) {
+      this.land = features.map((f) => landShape(this.map, f.geometry));
     }
 
     setItems(items) {
@@ -309,68 +699,126 @@
         return { w: node.offsetWidth, h: node.offsetHeight };
       });
       const ctx = this.context(size);
-      const placed = [];
+      // the first spot of each key place's name clear of controls and other key dots is kept
+      // for it (until it is placed): what comes earlier takes that spot only when nothing
+      // else is free
+      const reserved = new Map();
+      items.forEach((it, i) => {
+        if (!it.keyPlace) return;
+        const hard = (o) => o.owner !== it.key && (o.control || !!o.key);
+        const first = this.inView(this.candidates(it, sizes[i], ctx), size).find(
+          (b) => !ctx.obstacles.hits(b, 1, hard),
+        );
+        if (!first) return;
+        // grown by 1 px: obstacles are kept 1 px apart, labels 2
+        const spot = { x: first.x - 1, y: first.y - 1, w: first.w + 2, h: first.h + 2 };
+        Object.assign(spot, { owner: it.key, reserved: true });
+        reserved.set(it.key, spot);
+        ctx.obstacles.add(spot);
+      });
       items.forEach((it, i) => {
         const node = this.nodes.get(it.key);
-        const box = this.place(it, sizes[i], placed, ctx, size);
+        const box = this.place(it, sizes[i], ctx);
+        if (reserved.has(it.key)) reserved.get(it.key).released = true;
         if (!box) {
           node.style.display = "none";
           return;
         }
-        placed.push(box);
+        ctx.placed.add(box);
         L.DomUtil.setPosition(node, map.containerPointToLayerPoint(L.point(box.x, box.y)).round());
       });
     }
 
-    /** Controls and place dots: what a label must not cover. */
+    /** What a layout works with: the view, the controls and place dots a label must not
+     * cover, the labels placed so far, and (made when first needed) the land raster. */
     context(size) {
       const container = this.map.getContainer();
       const origin = container.getBoundingClientRect();
-      const obstacles = [];
+      const controls = [];
       container.querySelectorAll(".leaflet-control").forEach((c) => {
         const r = c.getBoundingClientRect();
         if (r.width && r.height) {
-          obstacles.push({ x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height });
+          const x = r.left - origin.left;
+          const y = r.top - origin.top;
+          controls.push({ x, y, w: r.width, h: r.height, control: true });
         }
       });
-      const westXs = [8].concat(obstacles.filter((o) => o.x < 80).map((o) => Math.round(o.x + o.w + 6)));
-      (this.dots || []).forEach((d) => {
+      const obstacles = new BoxIndex();
+      controls.forEach((c) => obstacles.add(c));
+      this.dots.forEach((d) => {
         const p = this.map.latLngToContainerPoint(d.latlng);
         if (p.x >= -6 && p.y >= -6 && p.x <= size.x + 6 && p.y <= size.y + 6) {
-          // soft: a place name keeps off other dots; a key badge may cover one
-          obstacles.push({ x: p.x - 5, y: p.y - 5, w: 10, h: 10, owner: d.owner, soft: true });
+          obstacles.add({ x: p.x - 5, y: p.y - 5, w: 10, h: 10, owner: d.owner, key: d.key });
         }
       });
-      return { obstacles, westXs: westXs.sort((a, b) => a - b) };
+      const westXs = [8].concat(controls.filter((o) => o.x < 80).map((o) => Math.round(o.x + o.w + 6)));
+      return {
+        size,
+        t: viewTransform(this.map),
+        controls,
+        obstacles,
+        placed: new BoxIndex(),
+        westXs: westXs.sort((a, b) => a - b),
+        raster: null,
+      };
     }
 
-    /** The first candidate box clear of labels and obstacles (fixed items ignore the soft
-     * ones); a fixed item then settles for one clear of labels only, at worst its first spot. */
-    place(it, sz, placed, ctx, size) {
-      const anchor = this.anchor(it, size);
-      if (!anchor) return null;
-      const boxes = PLACEMENTS[it.placement](anchor, sz.w, sz.h, ctx)
-        .map((c) => ({ x: c[0], y: c[1], w: sz.w, h: sz.h }))
-        .filter((b) => it.fixed || (b.x >= 0 && b.y >= 0 && b.x + b.w <= size.x && b.y + b.h <= size.y));
-      const clearOfLabels = (b) => !placed.some((other) => overlaps(b, other, 2));
-      const blocks = (o) => o.owner !== it.key && !(o.soft && it.fixed);
-      const clearOfAll = (b) =>
-        clearOfLabels(b) && !ctx.obstacles.some((o) => blocks(o) && overlaps(b, o, 1));
-      const best = boxes.find(clearOfAll);
-      if (best || !it.fixed) return best || null;
-      return boxes.find(clearOfLabels) || boxes[0] || null;
+    inView(boxes, size) {
+      return boxes.filter((b) => b.x >= 0 && b.y >= 0 && b.x + b.w <= size.x && b.y + b.h <= size.y);
     }
 
-    /** The container point a label hangs from, or null when it is out of view. */
-    anchor(it, size) {
-      if (it.placement === "westEdge") {
-        const y = this.map.latLngToContainerPoint(L.latLng(it.lat, this.map.getCenter().lng)).y;
-        return y > 0 && y < size.y ? L.point(0, y) : null;
+    /** The first candidate box clear of labels and obstacles, tier by tier (see above). */
+    place(it, sz, ctx) {
+      const boxes = this.candidates(it, sz, ctx);
+      const pool = it.fixed ? boxes : this.inView(boxes, ctx.size);
+      if (!pool.length) return null;
+      const free = (spots, tier) => {
+        const blocks = (o) => o.owner !== it.key && !o.released && BLOCKS[tier](o);
+        return spots.find((b) => !ctx.placed.hits(b, 2) && !ctx.obstacles.hits(b, 1, blocks));
+      };
+      const minor = it.kind === "place" && !it.keyPlace;
+      // by bands of distance (key letters): a near spot over a minor dot is better than a
+      // far one
+      const bands = pool[pool.length - 1].band || 0;
+      for (let band = 0; band <= bands; band++) {
+        const spots = bands ? pool.filter((b) => b.band === band) : pool;
+        const found = free(spots, CLEAR_ALL) || (minor ? null : free(spots, CLEAR_KEY_DOTS));
+        if (found) return found;
       }
-      const p = this.map.latLngToContainerPoint(it.latlng);
+      if (minor) return null;
+      const last = free(pool, CLEAR_KEY_DOTS_ONLY) || (it.fixed ? free(pool, CLEAR_LABELS) : null);
+      return last || (it.fixed ? pool[0] : null);
+    }
+
+    /** Candidate boxes of an item, best first (possibly out of view). */
+    candidates(it, sz, ctx) {
+      const w = sz.w;
+      const h = sz.h;
+      const map = this.map;
+      const size = ctx.size;
+      const toBoxes = (list) => list.map((c) => ({ x: c[0], y: c[1], w, h }));
+      if (it.kind === "parallel") {
+        const y = map.latLngToContainerPoint(L.latLng(it.lat, map.getCenter().lng)).y;
+        if (!(y > 0 && y < size.y)) return [];
+        return toBoxes(ctx.westXs.map((x) => [x, y - h / 2]));
+      }
+      if (it.kind === "country") {
+        const shape = this.land[it.landIndex];
+        if (shape && shape.rings.length) {
+          if (!ctx.raster) ctx.raster = landRaster(this.land, size, ctx.t, ctx.controls);
+          return countryBoxes(ctx.raster, it.landIndex, shape, w, h, size, ctx.t);
+        }
+      }
+      if (!it.latlng) return [];
+      const p = map.latLngToContainerPoint(it.latlng);
+      // a key letter may slide into view along its line; anything else needs its point in view
+      if (it.kind === "badge") return badgeBoxes(it.path, p, w, h, ctx.t);
       const margin = 4;
-      const seen = p.x >= -margin && p.y >= -margin && p.x <= size.x + margin && p.y <= size.y + margin;
-      return seen ? p : null;
+      if (p.x < -margin || p.y < -margin || p.x > size.x + margin || p.y > size.y + margin) return [];
+      if (it.kind === "compare") return badgeBoxes(null, p, w, h, ctx.t);
+      if (it.kind === "marker") return toBoxes(PLACEMENTS.marker(p, w, h));
+      if (it.kind === "country") return toBoxes(PLACEMENTS.point(p, w, h));
+      return toBoxes(PLACEMENTS.place(p, w, h));
     }
   }
 
@@ -424,6 +872,7 @@
       PANES.forEach((pane) => this.addPane(pane[0], pane[1]));
       this.labels = new LabelLayer(this.map);
       this.buildLand();
+      this.labels.setLand(this.data.land.features);
       this.buildFeatures();
       this.buildPlaces();
       this.groups = {
@@ -525,6 +974,8 @@
         props.id = text(props.id !== undefined ? props.id : f.id);
         const item = { id: props.id, props, kind: props.kind || "line", geometry: f.geometry };
         item.lat = this.parallelLatitude(item);
+        // where its key letter may slide to
+        item.path = props.key && item.kind === "line" ? linePath(this.map, f.geometry, props.label) : null;
         item.main = this.featureLayer(item, f.geometry);
         item.hit = item.kind === "reference" ? null : this.hitLayer(item, f.geometry);
         const band = bands.get(item.id);
@@ -1008,7 +1459,9 @@
     syncPlaces() {
       const on = this.state.places !== false && this.local.places;
       this.places.forEach((pl) => this.toggle(pl.dot, on));
-      this.labels.dots = on ? this.places.map((pl) => ({ latlng: pl.latlng, owner: "place:" + pl.id })) : [];
+      this.labels.dots = on
+        ? this.places.map((pl) => ({ latlng: pl.latlng, owner: "place:" + pl.id, key: this.keyPlace(pl) }))
+        : [];
     }
 
     syncLegendRows() {
@@ -1087,80 +1540,106 @@
       });
     }
 
-    /** Label items in the order they claim space. */
+    /** Label items in the order they claim space (see LabelLayer). */
     labelItems() {
       const s = this.state;
       const items = [];
       if (s.marker && isFinite(s.marker.lat) && isFinite(s.marker.lon)) {
         items.push({
           key: "marker",
+          kind: "marker",
           pane: "aa-marker-label",
           className: "aa-label aa-label-marker",
           text: text(s.marker.label),
           latlng: L.latLng(s.marker.lat, s.marker.lon),
-          placement: "marker",
           fixed: true,
         });
       }
       this.compareBadges().forEach((b) => items.push(b));
       if (s.labels === false) return items;
-      this.data.land.features.forEach((f, i) => {
-        const latlng = lonLatToLatLng(f.properties && f.properties.label);
-        if (latlng) {
-          items.push({
-            key: "country:" + i,
-            pane: "aa-labels",
-            className: "aa-label aa-label-country",
-            text: text(f.properties.name),
-            latlng,
-            placement: "country",
-            fixed: true,
-          });
-        }
-      });
       const sel = this.selectedItem();
+      const keyed = [];
       this.items.forEach((it) => {
         const latlng = lonLatToLatLng(it.props.label);
         if (!it.props.key || !latlng || !this.shown(it)) return;
         const cls =
           "aa-badge" + (this.dimmed(it) ? " aa-dimmed" : "") + (sel === it ? " aa-badge-selected" : "");
-        items.push({
+        const badge = {
           key: "key:" + it.id,
+          kind: "badge",
           pane: "aa-labels",
           className: cls,
           text: text(it.props.key),
           latlng,
-          placement: "badge",
-          fixed: true,
+          path: it.path,
           color: text(it.props.color),
-        });
+          rank: sel === it ? -1 : this.extent(it),
+        };
+        keyed.push(badge);
       });
+      // the selected feature's letter first, then the smallest features' (least room)
+      keyed.sort((a, b) => a.rank - b.rank);
+      keyed.forEach((b) => items.push(b));
       this.items.forEach((it) => {
         if (it.lat === null || !it.props.lat_label || !this.shown(it)) return;
         items.push({
           key: "parallel:" + it.id,
+          kind: "parallel",
           pane: "aa-labels",
           className: "aa-label aa-label-parallel",
           text: text(it.props.lat_label),
           lat: it.lat,
-          placement: "westEdge",
         });
       });
-      if (s.places !== false && this.local.places) {
-        this.places.forEach((pl) => {
-          const minZoom = Number(pl.props.min_zoom);
-          items.push({
-            key: "place:" + pl.id,
-            pane: "aa-labels",
-            className: "aa-label aa-label-place" + (pl.props.certain ? "" : " aa-uncertain"),
-            text: text(pl.props.label || pl.props.name),
-            latlng: pl.latlng,
-            placement: "beside",
-            minZoom: isFinite(minZoom) ? minZoom : 0,
-          });
+      const places = s.places !== false && this.local.places ? this.places : [];
+      const placeItem = (pl) => {
+        const minZoom = Number(pl.props.min_zoom);
+        return {
+          key: "place:" + pl.id,
+          kind: "place",
+          keyPlace: this.keyPlace(pl),
+          pane: "aa-labels",
+          className: "aa-label aa-label-place" + (pl.props.certain ? "" : " aa-uncertain"),
+          text: text(pl.props.label || pl.props.name),
+          latlng: pl.latlng,
+          minZoom: isFinite(minZoom) ? minZoom : 0,
+        };
+      };
+      places.filter((pl) => this.keyPlace(pl)).forEach((pl) => items.push(placeItem(pl)));
+      // country names: those of the countries the lines divide first
+      const countries = [];
+      this.data.land.features.forEach((f, i) => {
+        const p = f.properties || {};
+        if (!text(p.name)) return;
+        countries.push({
+          key: "country:" + i,
+          kind: "country",
+          landIndex: i,
+          primary: !!p.primary,
+          pane: "aa-labels",
+          className: "aa-label aa-label-country",
+          text: text(p.name),
+          latlng: lonLatToLatLng(p.label),
         });
-      }
+      });
+      countries.sort((a, b) => Number(b.primary) - Number(a.primary) || a.landIndex - b.landIndex);
+      countries.forEach((c) => items.push(c));
+      places.filter((pl) => !this.keyPlace(pl)).forEach((pl) => items.push(placeItem(pl)));
       return items;
+    }
+
+    /** A feature's size in degrees (the longer side of its bounds), measured once. */
+    extent(item) {
+      if (item.extent === undefined) {
+        const b = item.main.getBounds();
+        item.extent = b.isValid() ? Math.max(b.getNorth() - b.getSouth(), b.getEast() - b.getWest()) : 0;
+      }
+      return item.extent;
+    }
+
+    /** A place whose dot no label may cover and whose name comes before country names. */
+    keyPlace(pl) {
+      return Number(pl.props.rank) === KEY_RANK;
     }
 
     compareBadges() {
@@ -1173,11 +1652,11 @@
           const latlng = lonLatToLatLng(item.props.label) || item.main.getBounds().getCenter();
           return {
             key: "compare:" + side,
+            kind: "compare",
             pane: "aa-marker-label",
             className: "aa-badge aa-badge-compare",
             text: side.toUpperCase(),
             latlng,
-            placement: "badge",
             fixed: true,
           };
         })

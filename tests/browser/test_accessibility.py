@@ -3,12 +3,12 @@
 axe-core is pinned in ``tests/browser/axe/package.json`` and ``package-lock.json``; its
 ``node_modules`` is not committed, and the ``axe_js`` fixture runs ``npm ci`` there when
 ``axe.min.js`` is missing (npm comes with the machine's Node.js). axe is injected into the
-page *and* into every frame (the Leaflet map lives in the st_folium component's iframe), so
-the map's own controls and legend are checked too, not excluded.
+page *and* into every frame (the map lives in the component's iframe), so the map's own
+controls, legend and labels are checked too, not excluded.
 
 Every result (moderate and minor ones included) is written to
-``test-artifacts/axe-<screen>.json`` for a person to read. The server, browser and page
-fixtures are tests/browser/test_browser.py's, with its skip/fail rule.
+``test-artifacts/axe-<screen>.json`` for a person to read. The app is started for this module
+(tests/browser/_server.py, with the corpus of full texts); the same skip/fail rule applies.
 """
 
 from __future__ import annotations
@@ -16,33 +16,64 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import test_browser as tb
+from _server import (  # tests/browser is on sys.path, like tests/ for conftest
+    ARTIFACTS,
+    Watch,
+    browser,
+    map_frame,
+    new_page,
+    require_browser,
+    settle,
+    shot,
+    streamlit_server,
+    unavailable,
+    watch,
+)
 
 pytestmark = pytest.mark.browser
-
-# test_browser's fixtures, by name (this module gets its own server from them)
-server, browser, page, requests_seen = tb.server, tb.browser, tb.page, tb.requests_seen
+__all__ = ["browser", "watch"]  # fixtures used by name
 
 AXE_DIR = Path(__file__).resolve().parent / "axe"
 AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
 
-#: screen name -> (query string, does it draw a Leaflet map?, a text the drawn screen shows)
+#: screen name -> (query string, does it draw a map?, a text the drawn screen shows)
 SCREENS = {
     "map": ("theater=korea", True, "what is on the map"),
-    "map-selected": ("theater=indochina&line=vn-1954-drv-minimum", True, "Source cable"),
-    "compare": ("theater=indochina&view=compare", True, "Area between"),
-    "timeline": ("theater=korea&view=timeline&date=1951-08-12", True, "1951"),
-    "cables": ("theater=korea&view=cables", False, "Cable No. 21680"),
-    "cables-reader": ("view=cables&cable=110145", False, "Jiao-yao"),
+    "map-selected": ("theater=indochina&line=vn-1954-geneva-line", True, "Source document"),
+    "compare": ("view=compare&theater=indochina", True, "Area between"),
+    "sequence": ("view=sequence&theater=korea", True, "position by position"),
+    "timeline": ("theater=korea&view=timeline&date=1951-08-12", True, "By 12 August 1951"),
+    "documents": ("view=documents&theater=korea", False, "Add documents of your own"),
+    "documents-reader": ("view=documents&doc=110145", False, "Concerning the Content"),
     "present-list": ("view=present", False, "Start presenting"),
-    "present": ("view=present&story=korea-1951&step=6", True, "6 / "),
-    "sources": ("theater=korea&view=sources", False, "Full cable texts"),
+    "present": ("view=present&story=korea-1951&step=2", True, "2 / "),
+    "sources": ("theater=korea&view=sources", False, "Full texts"),
 }
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    require_browser()
+    with streamlit_server("streamlit-axe.log", {}) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Any, watch: Watch) -> Iterator[Any]:
+    """As every browser test's page, but axe may be added to the map's frame despite its
+    Content-Security-Policy (which allows no inline script)."""
+    pg = new_page(browser, watch, bypass_csp=True)
+    try:
+        yield pg
+    finally:
+        pg.context.close()
+    watch.check("after the scan")
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +82,7 @@ def axe_js() -> Path:
     if not AXE_JS.is_file():
         npm = shutil.which("npm")
         if npm is None:
-            tb.unavailable("npm is not installed; it installs axe-core for these tests")
+            unavailable("npm is not installed; it installs axe-core for these tests")
         done = subprocess.run(
             [npm, "ci", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund"],
             capture_output=True,
@@ -89,27 +120,26 @@ def summary(violations: list[dict[str, Any]]) -> str:
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_no_serious_accessibility_violations(
-    page: Any, server: str, axe_js: Path, screen: str, requests_seen: tb.Recorder
+    page: Any, server: str, axe_js: Path, screen: str
 ) -> None:
     query, has_map, expected = SCREENS[screen]
     page.goto(f"{server}/?{query}")
     page.locator('[data-testid="stMainBlockContainer"]').wait_for(state="visible")
     # Scan the drawn screen, not a page still waiting for its first run.
     page.get_by_text(expected).first.wait_for(state="attached", timeout=60_000)
-    tb._wait_idle(page)
+    settle(page)
     if has_map:
-        tb._map(page)
+        map_frame(page)
     page.wait_for_timeout(800)  # the last elements of the run settle
-    tb._wait_idle(page)
+    settle(page)
     assert not page.get_by_test_id("stException").count(), f"{screen} raised an exception"
     result = axe_scan(page, axe_js)
-    tb.ARTIFACTS.mkdir(exist_ok=True)
-    (tb.ARTIFACTS / f"axe-{screen}.json").write_text(
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"axe-{screen}.json").write_text(
         json.dumps(
             {k: result[k] for k in ("url", "testEngine", "violations", "incomplete")}, indent=1
         )
     )
-    tb._shot(page, f"axe-{screen}")
+    shot(page, f"axe-{screen}")
     blocking = [v for v in result["violations"] if v["impact"] in BLOCKING]
     assert not blocking, f"{screen}: axe found\n{summary(blocking)}"
-    assert tb.off_machine(requests_seen.urls) == []

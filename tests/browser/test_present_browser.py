@@ -1,38 +1,55 @@
-"""Presentation mode in a real chromium: keys and clicker keys move through a story, the map
-fills the screen, and nothing is fetched from off the machine.
+"""Presentation mode in a real chromium: keys and clicker keys move through a story (also with
+the focus inside the map's frame), the map fills the screen at projector sizes, and nothing is
+fetched from off the machine.
 
-The server, browser and page fixtures are tests/browser/test_browser.py's (imported, so
-this module starts its own server); the same skip/fail rule applies: without chromium or
+The app is started for this module (tests/browser/_server.py); without chromium or
 Playwright these tests skip, except with ``CI=true`` where they fail. Screenshots at
 projector sizes go to ``test-artifacts/present-*.png``: look at them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import test_browser as tb
+from _server import (  # tests/browser is on sys.path, like tests/ for conftest
+    MAP_IFRAME,
+    Watch,
+    browser,
+    click_empty_map_spot,
+    map_frame,
+    new_page,
+    page,
+    require_browser,
+    settle,
+    shot,
+    streamlit_server,
+    wait_idle,
+    watch,
+)
 
+from geo import Atlas
 from geo.stories import Story, load_stories
 
 pytestmark = pytest.mark.browser
-
-# test_browser's fixtures, by name (this module gets its own server from them)
-server, browser, page, requests_seen = tb.server, tb.browser, tb.page, tb.requests_seen
-MAP_FRAME, Recorder = tb.MAP_FRAME, tb.Recorder
-_map, _off_machine, _shot, _wait_idle = tb._map, tb.off_machine, tb._shot, tb._wait_idle
+__all__ = ["browser", "page", "watch"]  # fixtures used by name
 
 KOREA = "korea-1951"
 TITLE = "h1.aa-step-title"
 
 
 @pytest.fixture(scope="module")
-def story() -> Story:
-    import geo
+def server() -> Iterator[str]:
+    require_browser()
+    with streamlit_server("streamlit-present.log", {}) as url:
+        yield url
 
-    return load_stories(geo.load_atlas())[KOREA]
+
+@pytest.fixture(scope="module")
+def story(atlas: Atlas) -> Story:
+    return load_stories(atlas)[KOREA]
 
 
 def _step_param(page: Any) -> str:
@@ -43,7 +60,7 @@ def _open(page: Any, server: str, step: int) -> None:
     page.goto(f"{server}/?view=present&story={KOREA}&step={step}")
     page.locator(TITLE).wait_for(state="visible")
     page.locator(".st-key-aa_present_next button").wait_for(state="visible")
-    _wait_idle(page)
+    settle(page)
 
 
 _SHOWN = """([n, title, caption]) => {
@@ -59,14 +76,12 @@ def _expect_step(page: Any, story: Story, index: int) -> None:
     step = story.steps[index]
     caption = " ".join(step.caption.split())
     page.wait_for_function(_SHOWN, arg=[index + 1, step.title, caption])
-    _wait_idle(page)
+    wait_idle(page)
     assert page.evaluate(_SHOWN, [index + 1, step.title, caption])
     assert page.locator(".aa-counter").inner_text() == f"{index + 1} / {len(story.steps)}"
 
 
-def test_keys_move_through_the_story(
-    page: Any, server: str, story: Story, requests_seen: Recorder
-) -> None:
+def test_keys_move_through_the_story(page: Any, server: str, story: Story) -> None:
     _open(page, server, 2)
     _expect_step(page, story, 1)
     first_caption = page.locator("p.aa-caption").first.inner_text()
@@ -84,9 +99,8 @@ def test_keys_move_through_the_story(
     _expect_step(page, story, len(story.steps) - 1)
     page.keyboard.press("Home")
     _expect_step(page, story, 0)
-    _map(page)
-    _shot(page, "present-keys-step-1")
-    assert _off_machine(requests_seen.urls) == []
+    map_frame(page)
+    shot(page, "present-keys-step-1")
 
 
 def test_visible_buttons_are_keyboard_reachable(page: Any, server: str, story: Story) -> None:
@@ -102,19 +116,23 @@ def test_visible_buttons_are_keyboard_reachable(page: Any, server: str, story: S
     _expect_step(page, story, 1)
 
 
-def test_clicker_works_after_clicking_the_map(page: Any, server: str, story: Story) -> None:
-    """A presenter who clicked the map has the focus inside its frame: PageDown still works."""
+@pytest.mark.parametrize(
+    ("key", "delta"),
+    [("PageDown", 1), ("PageUp", -1), ("ArrowRight", 1), ("ArrowLeft", -1), ("End", 99)],
+)
+def test_clicker_works_after_clicking_the_map(
+    page: Any, server: str, story: Story, key: str, delta: int
+) -> None:
+    """A presenter who clicked the map has the focus inside its frame: the keys still work."""
     _open(page, server, 4)
-    frame = _map(page)
-    frame.locator("#aa-fit").wait_for(state="attached")  # the script has reached the frame
-    frame.locator(".leaflet-container").focus()
-    page.keyboard.press("PageDown")
-    _expect_step(page, story, 4)
-    frame = _map(page)
-    frame.locator("#aa-fit").wait_for(state="attached")
-    frame.locator(".leaflet-container").focus()
-    page.keyboard.press("PageUp")
-    _expect_step(page, story, 3)
+    click_empty_map_spot(page)
+    page.keyboard.press(key)
+    target = len(story.steps) - 1 if delta == 99 else 3 + delta
+    _expect_step(page, story, target)
+    # and once more: the map, redrawn for the new step, still forwards them
+    click_empty_map_spot(page)
+    page.keyboard.press("Home")
+    _expect_step(page, story, 0)
 
 
 def test_keys_are_ignored_in_a_text_field(page: Any, server: str, story: Story) -> None:
@@ -134,39 +152,30 @@ def test_keys_are_ignored_in_a_text_field(page: Any, server: str, story: Story) 
 
 @pytest.mark.parametrize(("width", "height"), [(1600, 1000), (1280, 720), (1024, 768)])
 def test_the_map_fills_the_screen(
-    browser: Any, server: str, story: Story, width: int, height: int
+    browser: Any, server: str, watch: Watch, width: int, height: int
 ) -> None:
-    context = browser.new_context(viewport={"width": width, "height": height})
-    seen = Recorder()
-    context.on("request", seen)
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg = new_page(browser, watch, width, height)
     try:
         _open(pg, server, 6)
-        _map(pg)
+        frame = map_frame(pg)
+        pg.wait_for_timeout(500)
+        shot(pg, f"present-{width}x{height}")
         # no Streamlit header, toolbar or sidebar, and none of the app's menus
         for selector in ('[data-testid="stHeader"]', '[data-testid="stSidebar"]', ".st-key-aa_nav"):
             assert not pg.locator(selector).first.is_visible(), selector
-        pg.wait_for_function(
-            """([sel, h]) => { const f = document.querySelector(sel);
-                 if (!f) return false; const r = f.getBoundingClientRect();
-                 return r.bottom > h - 40 && r.bottom <= h; }""",
-            arg=[MAP_FRAME, height],
-        )
-        box = pg.locator(MAP_FRAME).first.bounding_box()
+        box = pg.locator(MAP_IFRAME).first.bounding_box()
         assert box["width"] >= 0.6 * width, box
-        assert box["height"] >= 0.65 * height, box
-        # the Leaflet map inside the frame fills the frame, not just its first 640 px
-        frame = pg.frame_locator(MAP_FRAME).first
-        inner = frame.locator(".leaflet-container").bounding_box()
-        assert inner["height"] >= box["height"] - 10, (inner, box)
+        # the whole map is on the screen, and reaches near its bottom
+        assert box["y"] + box["height"] <= height, (box, height)
+        assert box["y"] + box["height"] > height - 60, (box, height)
+        # the Leaflet map inside the frame fills the frame
+        inner = frame.evaluate("document.querySelector('.leaflet-container').clientHeight")
+        assert inner >= box["height"] - 4, (inner, box)
         assert pg.locator(TITLE).is_visible()
         assert pg.locator("p.aa-caption").first.is_visible()
-        pg.wait_for_timeout(500)
-        _shot(pg, f"present-{width}x{height}")
-        assert _off_machine(seen.urls) == []
     finally:
-        context.close()
+        pg.context.close()
+    watch.check(f"{width}x{height}")
 
 
 def test_bad_story_link_warns(page: Any, server: str) -> None:
@@ -175,6 +184,6 @@ def test_bad_story_link_warns(page: Any, server: str) -> None:
     warning.wait_for(state="visible")
     assert "story=atlantis" in page.inner_text("body")
     page.get_by_role("button", name="Start presenting").first.wait_for(state="visible")
-    _wait_idle(page)
+    settle(page)
     assert "story" not in parse_qs(urlparse(page.url).query)
-    _shot(page, "present-story-list")
+    shot(page, "present-story-list")
