@@ -65,6 +65,7 @@ with st.container(horizontal=True, gap="large", key="aa_nav"):
         required=True,
         on_change=session.on_theater_change,
         label_visibility="collapsed",
+        wrap=True,
     )
     st.segmented_control(
         "Screen",
@@ -73,6 +74,7 @@ with st.container(horizontal=True, gap="large", key="aa_nav"):
         key=session.VIEW,
         required=True,
         label_visibility="collapsed",
+        wrap=True,  # on a narrow screen a second row, not a menu cut at the edge
     )
 for message in session.param_warnings():
     st.warning(message)

@@ -114,11 +114,12 @@ def test_cli_render_shows_template_syntax_literally(
     payload = json.loads(raw)
     shown = list(strings(payload))
     assert any(LITERAL in s for s in shown)
-    titles = {f["id"]: f["properties"]["title"] for f in payload["features"]["features"]}
+    parts = webmap.collections(payload)
+    titles = {f["id"]: f["properties"]["title"] for f in parts["features"]["features"]}
     for ln in hostile_atlas.lines_in(theater):
         assert titles[ln.id] == ln.title  # exactly as written
         assert hostile_data.TOKEN in titles[ln.id]
-    places = [f["properties"]["name"] for f in payload["places"]["features"]]
+    places = [f["properties"]["name"] for f in parts["places"]["features"]]
     assert places and all(hostile_data.TOKEN in name for name in places)
     assert hostile_data.EVALUATED not in page
 

@@ -90,16 +90,17 @@ def show(built: BuiltAtlas, settings: MapSettings, data_dir: str) -> None:
             return f"✏ A {shape_of(first.kind)} of your own: draw it on the map"
         return atlas.lines[i].title
 
-    c1, c2, c3 = st.columns([5, 1, 5], vertical_alignment="bottom")
-    c1.selectbox("First line or zone (A)", ids, format_func=title, key=W_A, on_change=_store)
-    c2.button("⇄ swap", on_click=_swap, width="stretch", help="Swap A and B")
-    c3.selectbox(
-        "Second (B) — lines compare with lines, zones with zones",
-        options_b,
-        format_func=title,
-        key=W_B,
-        on_change=_store,
-    )
+    # A, swap, B on one row; on a narrow screen B goes below (the choosers keep a usable width)
+    with st.container(horizontal=True, vertical_alignment="bottom", key="aa_cmp_pick"):
+        st.selectbox("First line or zone (A)", ids, format_func=title, key=W_A, on_change=_store)
+        st.button("⇄ swap", on_click=_swap, help="Swap A and B")
+        st.selectbox(
+            "Second (B) — lines compare with lines, zones with zones",
+            options_b,
+            format_func=title,
+            key=W_B,
+            on_change=_store,
+        )
     a, b = ss[W_A], ss[W_B]
     sketch = (ss.get(DRAWN) or {}).get(theater) if b == DRAW else None
     result: Comparison | None = None

@@ -41,20 +41,21 @@ def show(built: BuiltAtlas, corpus: Corpus, settings: MapSettings, data_dir: str
     with left:
         state = map_state(built, theater, settings, layers=layers, selected=selected)
         show_map(built, theater, state, key=MAP_KEY, on_event=on_map_event(built, theater))
-        c1, c2, c3 = st.columns([3, 1.2, 1.3], vertical_alignment="center")
-        c1.caption(
-            "Click a line or zone for its sources. Colour = party, dashes = status, letters = "
-            "the legend's keys; the layer button (top right of the map) toggles groups."
-        )
-        c2.button(
-            "Reset view",
-            on_click=session.reset_view,
-            disabled=ss.get(session.FOCUS) is None,
-            width="stretch",
-        )
-        view = MapView(theater, layers, selected, places=settings.places)
-        with c3.popover("Download", icon=":material/download:", width="stretch"):
-            export_buttons(data_dir, view, slug=theater, key="aa_map_export")
+        # the hint beside the buttons where the column is wide enough, above them where not
+        with st.container(horizontal=True, vertical_alignment="center", key="aa_map_tools"):
+            st.caption(
+                "Click a line or zone for its sources. Colour = party, dashes = status, "
+                "letters = the legend's keys; the layer button (top right of the map) toggles "
+                "groups."
+            )
+            st.button(
+                "Reset view",
+                on_click=session.reset_view,
+                disabled=ss.get(session.FOCUS) is None,
+            )
+            view = MapView(theater, layers, selected, places=settings.places)
+            with st.popover("Download", icon=":material/download:"):
+                export_buttons(data_dir, view, slug=theater, key="aa_map_export")
         show_text_alternative(built, view)
 
     with right:
@@ -87,17 +88,21 @@ def _overview(built: BuiltAtlas, theater: str) -> None:
         size = f"{shape.length_km:,.0f} km" if shape.is_line else f"{shape.area_km2:,.0f} km²"
         rows.append(
             [
+                ln.title,
                 keys.get(ln.id, "—"),
                 date_label(ln) or "—",
                 ln.party_short if ln.is_position else "—",
-                ln.title,
                 size,
                 ln.status,
             ]
         )
+    # the title heads its row: in a narrow column each row is shown as a block under it
     st.html(
         html_table(
-            ["Key", "Date", "Who", "Line or zone", "Size", "Status"], rows, numeric=("Size",)
+            ["Line or zone", "Key", "Date", "Who", "Size", "Status"],
+            rows,
+            numeric=("Size",),
+            row_header=True,
         )
     )
     st.caption(

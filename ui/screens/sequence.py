@@ -259,18 +259,20 @@ def _table(built: BuiltAtlas, steps: list[Line], index: int, data_dir: str) -> N
         gap = gap_km2(data_dir, ln.theater, ln.id)
         rows.append(
             [
+                ln.title,
                 f"{i + 1}{' ◀' if i == index else ''}",
                 date_label(ln),
                 ln.party_short,
-                ln.title,
                 f"{gap[1]:,.0f}" if gap else "—",
             ]
         )
+    # the position heads its row: in a narrow column each row is a block under its title
     st.html(
         html_table(
-            ["Step", "Date", "Who", "Position", "Gap to signed (km²)"],
+            ["Position", "Step", "Date", "Who", "Gap to signed (km²)"],
             rows,
             numeric=("Gap to signed (km²)",),
+            row_header=True,
         )
     )
     st.caption("Each step has its own link: add &pos=N to this page's address.")

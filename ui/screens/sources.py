@@ -35,23 +35,21 @@ def show(corpus: Corpus, data_dir: str) -> None:
     built: BuiltAtlas = built_for(data_dir, scope)
     atlas = built.atlas
 
-    c1, c2, _ = st.columns([1, 1, 2])
-    c1.download_button(
+    downloads = st.container(horizontal=True, key="aa_src_downloads")
+    downloads.download_button(
         f"GeoJSON ({label})",
         data=geojson_bytes(data_dir, scope),
         file_name=f"armistice-atlas-{slug}.geojson",
         mime="application/geo+json",
         help="RFC 7946: lines, zones and places, each with its sources (WGS84, lon/lat).",
         on_click="ignore",
-        width="stretch",
     )
-    c2.download_button(
+    downloads.download_button(
         f"CSV of lines ({label})",
         data=csv_bytes(data_dir, scope),
         file_name=f"armistice-atlas-{slug}.csv",
         mime="text/csv",
         on_click="ignore",
-        width="stretch",
     )
 
     lines = [ln for ln in atlas.lines.values() if scope is None or ln.theater == scope]

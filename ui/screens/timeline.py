@@ -59,35 +59,36 @@ def show(built: BuiltAtlas, settings: MapSettings) -> None:
         on_change=_store,
     )
     on: dt.date = ss[session.DATE]
-    c1, c2, c3, c4 = st.columns([1, 1, 5, 2], vertical_alignment="center")
     before, after = rules.step_date(events, on, -1), rules.step_date(events, on, +1)
-    c1.button(
-        "◀ previous",
-        on_click=_set_date,
-        args=(before,),
-        disabled=before is None,
-        width="stretch",
-        help="The previous day on which a line was proposed or signed",
-    )
-    c2.button(
-        "next ▶",
-        on_click=_set_date,
-        args=(after,),
-        disabled=after is None,
-        width="stretch",
-        help="The next day on which a line was proposed or signed",
-    )
     if ss.get(W_JUMP) != on:
         ss[W_JUMP] = on if on in events else None
-    c3.pills(
-        "Dates in the record",
-        events,
-        format_func=lambda d: f"{d:%d %b %Y}",
-        key=W_JUMP,
-        on_change=_jump,
-        label_visibility="collapsed",
-    )
-    final = c4.toggle("Also show what was finally signed", value=True, key=W_FINAL)
+    # one row that wraps: the buttons and the toggle first, the dates after them on the same
+    # row where the screen is wide enough, else on rows of their own below
+    with st.container(horizontal=True, vertical_alignment="center", key="aa_tl_bar"):
+        st.button(
+            "◀ previous",
+            on_click=_set_date,
+            args=(before,),
+            disabled=before is None,
+            help="The previous day on which a line was proposed or signed",
+        )
+        st.button(
+            "next ▶",
+            on_click=_set_date,
+            args=(after,),
+            disabled=after is None,
+            help="The next day on which a line was proposed or signed",
+        )
+        final = st.toggle("Also show what was finally signed", value=True, key=W_FINAL)
+        st.pills(
+            "Dates in the record",
+            events,
+            format_func=lambda d: f"{d:%d %b %Y}",
+            key=W_JUMP,
+            on_change=_jump,
+            label_visibility="collapsed",
+            wrap=True,
+        )
 
     layers = rules.timeline_layers(atlas, theater, on, final=final)
     standing = rules.standings(atlas, theater, on)
