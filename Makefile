@@ -39,7 +39,9 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/bench_geometry.py
 	$(BIN)/python bench/bench_documents.py
+	$(BIN)/python bench/bench_payload.py
 	$(BIN)/python bench/bench_app.py
+	$(BIN)/python bench/bench_scale.py
 
 validate: $(VENV)/.app-installed
 	$(BIN)/python -m geo validate
