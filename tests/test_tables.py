@@ -189,6 +189,24 @@ def test_shapefiles_read_back_one_per_geometry_kind(built: BuiltAtlas, tmp_path:
     assert {"party_lbl", "src_urls", "precis_km"} <= set(lines.columns)
     geneva = lines.set_index("id").loc["vn-1954-geneva-line"]
     assert geneva["src_urls"] == AVALON_GENEVA
+    # texts over the dBase field's 254 bytes are cut by us, at a word, marked, never mid-letter
+    for frame in (lines, zones):
+        for col in frame.columns.drop("geometry"):
+            for value in frame[col].dropna():
+                if isinstance(value, str):
+                    assert len(value.encode("utf-8")) <= 254, (col, value)
+    cut = [v for v in lines["summary"].dropna() if v.endswith(" …")]
+    assert cut and all("\ufffd" not in v for v in cut)
+
+
+def test_shapefile_texts_fit_254_bytes_not_characters() -> None:
+    from geo.outputs.tables import _fit
+
+    text = "Latitude 13° N " * 30  # "°" is two bytes of UTF-8
+    out = _fit(text)
+    assert len(out.encode("utf-8")) <= 254 and out.endswith("Latitude …")  # cut at a word
+    assert _fit("ả" * 100) == "ả" * 83 + " …"  # three bytes each: 249 + 4, never split
+    assert _fit("short") == "short"
 
 
 def test_unknown_vector_format(built: BuiltAtlas, tmp_path: Path) -> None:

@@ -196,12 +196,16 @@ SHP_TEXT_MAX = 254
 
 
 def _fit(text: str, limit: int = SHP_TEXT_MAX) -> str:
-    """*text* cut at its last separator before *limit*, marked with "…" (never mid-address):
-    the Shapefile's limit; the GeoPackage keeps everything."""
-    if len(text) <= limit:
+    """*text* cut at its last separator before *limit* bytes of UTF-8 (the Shapefile's limit;
+    "°" or "ả" take two or three), marked with "…" (never mid-address); the GeoPackage keeps
+    everything."""
+    if len(text.encode("utf-8")) <= limit:
         return text
-    cut = max(text.rfind(sep, 0, limit - 2) for sep in ("; ", " "))
-    return text[: cut if cut > 0 else limit - 2].rstrip(" ;") + " …"
+    mark = " …"
+    room = limit - len(mark.encode("utf-8"))
+    head = text.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    cut = max(head.rfind(sep) for sep in ("; ", " "))
+    return head[: cut if cut > 0 else len(head)].rstrip(" ;") + mark
 
 
 #: Shapefile field names are at most 10 characters.
@@ -248,7 +252,7 @@ def write_vector(
         elif fmt == "shp":
             target = path.with_name(f"{path.stem}-{layer}.shp")
             for column in frame.columns:
-                if frame[column].dtype == object and column != "geometry":
+                if column != "geometry":  # text columns: "object" or pandas 3's "str" dtype
                     frame[column] = frame[column].map(
                         lambda v: _fit(v) if isinstance(v, str) else v
                     )
