@@ -7,11 +7,14 @@ a function still fails here.
 from __future__ import annotations
 
 import ast
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO_ROOT
+from geo import BuiltAtlas
+from geo.outputs.renderer import RENDERER_FILES
 
 PACKAGES = ("geo", "ui")
 MAX_LINES = 650
@@ -128,6 +131,120 @@ def test_each_room_is_small_and_says_what_it_is_for(name: str) -> None:
     assert lines <= MAX_LINES, f"{path.relative_to(REPO_ROOT)} has {lines} lines"
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
     assert doc and len(doc.split()) >= 4, f"{path.relative_to(REPO_ROOT)} needs a docstring"
+
+
+#: Where the hand-written scripts and styles of the web pages live (vendored code excepted).
+WEB_DIRS = ("geo/web", "ui/component", "ui/assets")
+
+
+def _web_files() -> list[Path]:
+    found = []
+    for folder in WEB_DIRS:
+        for path in sorted((REPO_ROOT / folder).rglob("*")):
+            rel = path.relative_to(REPO_ROOT / folder)
+            if path.suffix in (".js", ".css") and path.is_file() and "vendor" not in rel.parts:
+                found.append(path)
+    return found
+
+
+WEB_FILES = _web_files()
+
+
+@pytest.mark.parametrize("path", WEB_FILES, ids=lambda p: p.relative_to(REPO_ROOT).as_posix())
+def test_each_web_file_is_small_and_says_what_it_is_for(path: Path) -> None:
+    """The same rule for the renderer, the bridge and the styles: at most MAX_LINES lines,
+    and a header comment first that says what the file is for."""
+    text = path.read_text(encoding="utf-8")
+    rel = path.relative_to(REPO_ROOT)
+    assert text.count("\n") <= MAX_LINES, f"{rel} has {text.count(chr(10))} lines"
+    assert text.startswith("/*") and "*/" in text, f"{rel} must start with a comment"
+    header = text[2 : text.index("*/")].replace("*", " ")
+    assert len(header.split()) >= 4, f"{rel} needs a header that says what it is for"
+
+
+def test_the_renderer_is_every_atlas_map_script_once() -> None:
+    """RENDERER_FILES lists each script of the renderer (geo/web/atlas-map*.js) exactly once."""
+    on_disk = {p.name for p in WEB_FILES if p.name.startswith("atlas-map") and p.suffix == ".js"}
+    assert len(set(RENDERER_FILES)) == len(RENDERER_FILES)
+    assert set(RENDERER_FILES) == on_disk
+    assert RENDERER_FILES[-1] == "atlas-map.js"  # the one that makes window.AtlasMap
+
+
+class _Scripts(HTMLParser):
+    """The <script> elements of a page, in document order: (src or None, inline text)."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str | None, str]] = []
+        self.inside = False
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            found = dict(attrs)
+            self.inside = found.get("type") != "application/json"
+            if self.inside:
+                self.found.append((found.get("src"), ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            src, text = self.found[-1]
+            self.found[-1] = (src, text + data)
+
+
+def _srcs(page: str) -> list[str]:
+    return [src or "<inline>" for src, _ in _Scripts(page).found]
+
+
+def test_every_page_loads_the_renderer_files_in_their_one_order(built: BuiltAtlas) -> None:
+    """The app's component frame, the standalone page, the static site's pages and the
+    renderer's test page load exactly RENDERER_FILES, in that order, after Leaflet."""
+    from importlib import resources
+
+    from geo.outputs import page, site, site_pages
+    from geo.stories import load_stories
+    from ui import mapview
+
+    web = REPO_ROOT / "geo" / "web"
+    renderer = list(RENDERER_FILES)
+    # the component's page (as the app writes it into the component folder)
+    frame = mapview.asset_bytes("index.html").decode("utf-8")
+    assert _srcs(frame) == ["bridge.js", "leaflet.js", "leaflet.draw.js", *renderer]
+    for name in renderer:
+        assert mapview.FILES[name] == ("geo", f"web/{name}")
+    # the standalone page: Leaflet, then each file inline, then the few lines that draw
+    standalone = _Scripts(page.map_page(built, "korea")).found
+    assert [src for src, _ in standalone] == [None] * (len(renderer) + 2)
+    leaflet = resources.files("xstatic.pkg.leaflet").joinpath("data/leaflet.js")
+    expected = [leaflet.read_text(encoding="utf-8")]
+    expected += [(web / name).read_text(encoding="utf-8") for name in renderer]
+    assert [code for _, code in standalone[:-1]] == expected
+    assert "AtlasMap.create" in standalone[-1][1]
+    # the static site: the assets, and every kind of page with a map
+    assets = site.assets()
+    for name in renderer:
+        assert assets[f"assets/{name}"] == (web / name).read_text(encoding="utf-8")
+    pages = site_pages.Site(built, load_stories(built.atlas).values())
+    story = next(iter(pages.stories))
+    line = next(iter(pages.lines(story.theater)))
+    for theater, path, html in (
+        ("korea", site_pages.map_href("korea"), site_pages.map_page(pages, "korea")),
+        (line.theater, site_pages.line_href(line.id), site_pages.line_page(pages, line)),
+        (story.theater, site_pages.story_href(story.id), site_pages.story_page(pages, story)),
+    ):
+        up = "../" * path.count("/")
+        wanted = ["assets/leaflet.js", *(f"assets/{n}" for n in renderer)]
+        wanted += [site_pages.data_href(theater), "assets/deck.js"]
+        assert _srcs(html) == [up + s for s in wanted], path
+    # the renderer's own test page (tests/browser/test_renderer.py)
+    harness = (REPO_ROOT / "tests" / "browser" / "renderer_harness.html").read_text("utf-8")
+    srcs = _srcs(harness)
+    assert srcs == ["/leaflet/leaflet.js", *(f"/web/{n}" for n in renderer), "<inline>"]
 
 
 def test_one_vocabulary() -> None:

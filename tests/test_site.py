@@ -26,6 +26,7 @@ import hostile_data
 from conftest import DATA_DIR, REPO_ROOT, in_ci
 from geo import load_atlas
 from geo.outputs import webmap
+from geo.outputs.renderer import RENDERER_FILES
 from geo.stories import Story, load_stories
 
 CHROMIUM = "/usr/bin/chromium"
@@ -179,7 +180,7 @@ def test_the_site_has_every_page_and_asset(site: Path, stories: dict[str, Story]
         "data/indochina.js",
         "assets/leaflet.js",
         "assets/leaflet.css",
-        "assets/atlas-map.js",
+        *(f"assets/{name}" for name in RENDERER_FILES),
         "assets/atlas-map.css",
         "assets/site.css",
         "assets/deck.js",

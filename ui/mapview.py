@@ -1,7 +1,8 @@
-"""The map widget: one Streamlit custom component drawing ``geo/web/atlas-map.js``.
+"""The map widget: one Streamlit custom component drawing the map renderer (``geo/web``).
 
 The component's folder is put together once per process in the cache folder (never in the
-repository): its page and bridge (``ui/component/``), the renderer (``geo/web/``), Leaflet
+repository): its page and bridge (``ui/component/``), the renderer (``geo/web/``; the page
+gets its scripts in the order of :data:`geo.outputs.renderer.RENDERER_FILES`), Leaflet
 (xstatic) and Leaflet.draw (vendored, see its SOURCE.md), and one JSON file per theater's
 payload (TopoJSON: shared arcs, quantised, delta-encoded), named by the hash of its content.
 The iframe fetches the payload once per theater and keeps it, so a click sends only the
@@ -36,6 +37,7 @@ import streamlit.components.v1 as components
 
 from geo.geometry import BuiltAtlas
 from geo.outputs import webmap
+from geo.outputs.renderer import RENDERER_FILES, script_tags
 from ui import session
 from ui.resources import settings
 
@@ -48,7 +50,7 @@ MAIN_SPLIT = (5, 3)
 FILES = {
     "index.html": ("ui", "component/index.html"),
     "bridge.js": ("ui", "component/bridge.js"),
-    "atlas-map.js": ("geo", "web/atlas-map.js"),
+    **{name: ("geo", f"web/{name}") for name in RENDERER_FILES},
     "atlas-map.css": ("geo", "web/atlas-map.css"),
     "leaflet.js": ("xstatic.pkg.leaflet", "data/leaflet.js"),
     "leaflet.css": ("xstatic.pkg.leaflet", "data/leaflet.css"),
@@ -65,9 +67,20 @@ FILES = {
 }
 
 
+#: The line of index.html that becomes the renderer's ``<script>`` tags.
+RENDERER_SLOT = "<!-- RENDERER_FILES -->"
+
+
 def asset_bytes(name: str) -> bytes:
+    """A file of the component folder; the page gets the renderer's scripts in its slot."""
     package, path = FILES[name]
-    return resources.files(package).joinpath(path).read_bytes()
+    data = resources.files(package).joinpath(path).read_bytes()
+    if name != "index.html":
+        return data
+    page = data.decode("utf-8")
+    if page.count(RENDERER_SLOT) != 1:
+        raise RuntimeError(f"ui/component/index.html needs one {RENDERER_SLOT} line")
+    return page.replace(RENDERER_SLOT, script_tags()).encode("utf-8")
 
 
 def _folder() -> Path:

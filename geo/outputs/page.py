@@ -1,6 +1,7 @@
 """Standalone HTML pages of the web map: one file that opens from a USB stick, no network.
 
-The page carries Leaflet, the renderer (``geo/web/atlas-map.js``) and the theater's payload
+The page carries Leaflet, the renderer (the files of ``geo/web`` that
+:data:`geo.outputs.renderer.RENDERER_FILES` lists, in that order) and the theater's payload
 inline. The payload sits in a ``<script type="application/json">`` element as JSON whose
 strings have ``<``, ``>``, ``&``, ``{`` and ``}`` escaped (:func:`geo.outputs.webmap.to_json`):
 no record text is ever parsed as HTML or compiled as a template, whatever it says.
@@ -16,6 +17,7 @@ from typing import Any
 
 from geo.geometry import BuiltAtlas
 from geo.outputs import webmap
+from geo.outputs.renderer import RENDERER_FILES, renderer_text
 
 #: Leaflet's images inlined into its CSS, so the page needs no other file.
 _IMAGES = ("layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png")
@@ -37,11 +39,10 @@ def leaflet_css() -> str:
 
 
 @cache
-def scripts() -> str:
-    """Leaflet and the renderer, as inline script text."""
+def scripts() -> tuple[str, ...]:
+    """Leaflet and the renderer's files in load order, each as inline script text."""
     leaflet = asset_text("xstatic.pkg.leaflet", "data/leaflet.js")
-    renderer = asset_text("geo", "web/atlas-map.js")
-    return _script_safe(leaflet) + "\n" + _script_safe(renderer)
+    return tuple(_script_safe(js) for js in (leaflet, *map(renderer_text, RENDERER_FILES)))
 
 
 def _script_safe(js: str) -> str:
@@ -57,13 +58,14 @@ def document(
     lang: str = "en",
 ) -> str:
     """A complete HTML document with Leaflet and the renderer inline."""
+    inline = "".join(f"<script>{js}</script>" for js in scripts())
     return (
         f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title>"
         '<link rel="icon" href="data:,">'
         f"<style>{leaflet_css()}</style><style>{asset_text('geo', 'web/atlas-map.css')}</style>"
-        f"{head}<script>{scripts()}</script></head><body>{body}</body></html>\n"
+        f"{head}{inline}</head><body>{body}</body></html>\n"
     )
 
 

@@ -2,8 +2,9 @@
 
 One job: writing the site's files. The pages themselves are rendered by
 :mod:`geo.outputs.site_pages`; this module gathers them with the shared assets (Leaflet,
-the renderer ``geo/web/atlas-map.js``, ``site.css``, ``deck.js``: each written once under
-``assets/``), one data file per theater and the citations, and writes them under *out*::
+the renderer's files of :data:`geo.outputs.renderer.RENDERER_FILES`, ``site.css``,
+``deck.js``: each written once under ``assets/``), one data file per theater and the
+citations, and writes them under *out*::
 
     index.html                 what the atlas is; links to every page
     map-<theater>.html         the interactive map of a theater, with its list of lines
@@ -30,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from geo.geometry import BuiltAtlas
 from geo.outputs import site_pages as pages
 from geo.outputs.citations import to_bibtex, to_ris
+from geo.outputs.renderer import RENDERER_FILES, renderer_text
 from geo.outputs.webmap import theater_payload, to_json
 from geo.stories import Story
 from geo.vocab import PARTIES
@@ -108,7 +110,7 @@ def assets() -> dict[str, Content]:
     out: dict[str, Content] = {
         "assets/leaflet.js": _without_source_map(leaflet.joinpath("leaflet.js").read_text("utf-8")),
         "assets/leaflet.css": leaflet.joinpath("leaflet.css").read_text("utf-8"),
-        "assets/atlas-map.js": geo_web.joinpath("atlas-map.js").read_text("utf-8"),
+        **{f"assets/{name}": renderer_text(name) for name in RENDERER_FILES},
         "assets/atlas-map.css": geo_web.joinpath("atlas-map.css").read_text("utf-8"),
         "assets/site.css": geo_web.joinpath("site.css").read_text("utf-8") + party_css(),
         "assets/deck.js": geo_web.joinpath("deck.js").read_text("utf-8"),

@@ -22,6 +22,7 @@ from typing import Any
 
 from geo.geometry import BuiltAtlas
 from geo.outputs.citations import full_citation
+from geo.outputs.renderer import RENDERER_FILES
 from geo.outputs.webmap import bounds_of, date_label, to_json
 from geo.records.model import Document, Evidence, Line
 from geo.stories import Step, Story
@@ -36,9 +37,10 @@ CSP = (
     "img-src 'self' file: data:; font-src 'self' file:; connect-src 'none'; "
     "base-uri 'none'; form-action 'none'"
 )
-#: The renderer's and the site's files, written once under ``assets/``.
+#: The renderer's and the site's files, written once under ``assets/``; the renderer's
+#: scripts in the one order of :data:`geo.outputs.renderer.RENDERER_FILES`.
 MAP_STYLES = ("assets/leaflet.css", "assets/atlas-map.css")
-MAP_SCRIPTS = ("assets/leaflet.js", "assets/atlas-map.js")
+MAP_SCRIPTS = ("assets/leaflet.js", *(f"assets/{name}" for name in RENDERER_FILES))
 SITE_STYLE = "assets/site.css"
 SITE_SCRIPT = "assets/deck.js"
 KIND_WORDS = {"line": "line", "zone": "zone", "reference": "reference line"}
@@ -323,7 +325,7 @@ MAP_BOX = (
 
 
 def base_state(**extra: Any) -> dict[str, Any]:
-    """A map state (research/map-spec.md): every record, the home view, legend open."""
+    """A map state (docs/map-payload.md): every record, the home view, legend open."""
     state = dict(visible=None, selected=None, dim=True, halo=True, places=True, labels=True,
                  legend_open=True, view=None, view_id="home")  # fmt: skip
     return {**state, **extra}

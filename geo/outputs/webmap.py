@@ -1,11 +1,11 @@
 """The interactive map's data: one JSON payload per theater, and the small state of a view.
 
-One renderer (``geo/web/atlas-map.js``, Leaflet) draws every interactive map -- the app, the
-standalone page and the static site -- from these two values; its contract is
-``docs/map-payload.md``. The payload is the base map (land, every record of the theater with
-its style and key letter, the uncertainty bands, the places, the legend's words): it is made
-once per theater and sent once. The state (what is shown, selected, compared, where the map
-looks) is a few hundred bytes and travels on every click.
+One renderer (``geo/web/atlas-map*.js``, Leaflet; its files in :mod:`geo.outputs.renderer`)
+draws every interactive map -- the app, the standalone page and the static site -- from these
+two values; its contract is ``docs/map-payload.md``. The payload is the base map (land, every
+record of the theater with its style and key letter, the uncertainty bands, the places, the
+legend's words): it is made once per theater and sent once. The state (what is shown,
+selected, compared, where the map looks) is a few hundred bytes and travels on every click.
 
 Data reaches the page only as JSON -- never through a template, never as HTML -- and
 :func:`to_json` escapes ``<``, ``>``, ``&``, ``{`` and ``}`` so the text can sit inside a

@@ -1,4 +1,4 @@
-"""The map renderer (geo/web/atlas-map.js) in chromium, on payloads made from the REAL atlas.
+"""The map renderer (geo/web/atlas-map*.js) in chromium, on payloads made from the REAL atlas.
 
 Ported from the renderer's own tests (jsmap: renderer + component protocol), which ran on
 sample payloads: here the payloads are what the app sends, ``webmap.to_json(
@@ -6,7 +6,7 @@ webmap.theater_payload(built, theater))``, and the component folder is assembled
 ``ui.mapview.FILES`` exactly as the app assembles it. A small loopback static server serves
 
 - ``/harness/``   this folder (renderer_harness.html, streamlit_host.html),
-- ``/web/``       geo/web (the renderer, its CSS, the vendored Leaflet.draw),
+- ``/web/``       geo/web (the renderer's files, its CSS, the vendored Leaflet.draw),
 - ``/leaflet/``   Leaflet from the xstatic package,
 - ``/data/``      the payloads (korea, indochina, and both of a poisoned copy of data/),
 - ``/component/`` the component folder (with the payloads under ``data/`` as in the app).
@@ -48,6 +48,7 @@ import hostile_data
 from conftest import DATA_DIR
 from geo import BuiltAtlas, build, load_atlas
 from geo.outputs import webmap
+from geo.outputs.renderer import RENDERER_FILES
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "page", "watch"]  # fixtures used by name
@@ -870,7 +871,7 @@ def test_hostile_texts_are_shown_literally(
     page.wait_for_timeout(300)  # time for any injected image to fail and fire onerror
     assert page.locator("img").count() == 0 and page.locator("b").count() == 0
     scripts = page.evaluate("[...document.scripts].map(s => s.src.split('/').pop())")
-    assert sorted(scripts) == sorted(["leaflet.js", "atlas-map.js", "", "leaflet.draw.js"])
+    assert sorted(scripts) == sorted(["leaflet.js", *RENDERER_FILES, "", "leaflet.draw.js"])
     legend = page.inner_text(".aa-legend")
     assert token in legend and hostile_data.RCE in legend
     assert hostile_data.EVALUATED not in legend
