@@ -2,9 +2,11 @@
 
 Copy *k* of every place, line and document gets the id ``<id>-s<k>``; its references (a
 line's sources, a recipe's places and lines, a document's ``supports``) point at the copies
-of the same *k*, places move by a few hundred metres per copy and parallels by 0.01° per
-copy, so every copy is a real, distinct record that the loader, the validator and the
-geometry build treat like any other. Stories and the basemap are left as they are.
+of the same *k* (except a grid reference's ``near`` place, which stays the original: the
+reference itself does not move). Places move by 150 m to 1.2 km (eight steps, in turn) and
+parallels by 0.01° per copy, so every copy is a real record with its own id that the loader,
+the validator and the geometry build treat like any other. Stories and the basemap are left
+as they are.
 
     python bench/synth.py 10 /tmp/atlas-10x     # writes /tmp/atlas-10x/data
 """
@@ -19,8 +21,11 @@ from typing import Any
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-#: How far copy k moves a place: k x this many degrees east and north (~150 m).
+#: How far copy k moves a place: this many degrees east and north (~150 m) times 1 to
+#: ``SHIFTS`` (copy k takes 1 + (k - 1) % SHIFTS steps). Bounded, so a place a line is traced
+#: from (a river's source) stays within the recipe's tolerance in every copy.
 STEP_DEG = 0.0013
+SHIFTS = 8
 LAT_STEP = 0.01
 
 
@@ -42,6 +47,10 @@ def _renamed(value: Any, ids: set[str], k: int) -> Any:
         return [_renamed(v, ids, k) for v in value]
     if isinstance(value, dict):
         out = {key: _renamed(v, ids, k) for key, v in value.items()}
+        if "ref" in value and "near" in value:
+            # a grid reference is checked against the place its document names beside it;
+            # the copies' places have moved (up to ~5 km at 30x), the reference has not
+            out["near"] = value["near"]
         spec = out.get("parallel")
         if isinstance(spec, dict) and isinstance(spec.get("lat"), int | float):
             spec["lat"] = round(spec["lat"] + LAT_STEP * k, 4)
@@ -80,8 +89,9 @@ def make_atlas(factor: int, dest: Path, source: Path | None = None) -> Path:
         for k in range(1, factor):
             for pl in plist:
                 copy = _renamed(pl, ids, k)
-                copy["lat"] = round(pl["lat"] + STEP_DEG * k, 5)
-                copy["lon"] = round(pl["lon"] + STEP_DEG * k, 5)
+                step = STEP_DEG * (1 + (k - 1) % SHIFTS)
+                copy["lat"] = round(pl["lat"] + step, 5)
+                copy["lon"] = round(pl["lon"] + step, 5)
                 every.append(copy)
         _dump(path, every)
     return out

@@ -23,7 +23,7 @@ from geo.vocab import THEATERS
 
 def _built(args: argparse.Namespace, theaters: Sequence[str] | None = None) -> BuiltAtlas:
     settings = Settings.from_env()
-    atlas = load_atlas(args.data_dir or settings.data_dir)
+    atlas = load_atlas(args.data_dir or settings.data_dir, cache_dir=settings.cache_dir)
     return build(atlas, theaters, cache_dir=settings.cache_dir)
 
 

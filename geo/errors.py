@@ -7,6 +7,8 @@ escaping geo is a bug.
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,11 +63,24 @@ class DocumentError(AtlasError):
 def rel(path: Path | str, root: Path | None = None) -> str:
     """Show a path relative to *root* (or the working directory) when possible."""
     p = Path(path)
+    if root is not None and ".." not in p.parts and p.is_absolute() == root.is_absolute():
+        try:  # the path as the caller made it from root (no file system call)
+            return str(p.relative_to(root))
+        except ValueError:
+            pass
+    resolved = p.resolve()
     for base in (root, Path.cwd()):
         if base is None:
             continue
         try:
-            return str(p.resolve().relative_to(base.resolve()))
+            return str(resolved.relative_to(_resolved(os.path.abspath(base))))
         except ValueError:
             continue
     return str(p)
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(base: str) -> Path:
+    # the few folders paths are shown relative to (a data folder's parent, the working
+    # directory), resolved once rather than for each of thousands of record files
+    return Path(base).resolve()

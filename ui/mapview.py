@@ -4,7 +4,8 @@ The component's folder is put together once per process in the cache folder (nev
 repository): its page and bridge (``ui/component/``), the renderer (``geo/web/``; the page
 gets its scripts in the order of :data:`geo.outputs.renderer.RENDERER_FILES`), Leaflet
 (xstatic) and Leaflet.draw (vendored, see its SOURCE.md), and one JSON file per theater's
-payload (TopoJSON: shared arcs, quantised, delta-encoded), named by the hash of its content.
+payload (TopoJSON: shared arcs, quantised, delta-encoded), named by the hash of what it is made
+from (so a fresh server of the same records reuses it).
 The iframe fetches the payload once per theater and keeps it, so a click sends only the
 small state (a few hundred bytes, as JSON text): what is shown, selected and compared, and
 where to look.
@@ -19,6 +20,7 @@ Events come back as the component's value (``{"type": "click", "id": …, "seq":
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -116,16 +118,18 @@ _PAYLOADS_LOCK = Lock()
 
 
 def payload_url(built: BuiltAtlas, theater: str) -> str:
-    """The theater's payload as a file of the component folder (written once), by URL."""
+    """The theater's payload as a file of the component folder, by URL: made once for the
+    same records, basemap and code, also by an earlier process (the folder is on disk)."""
     key = (id(built), theater)
     with _PAYLOADS_LOCK:
         if key in _PAYLOADS:
             return _PAYLOADS[key]
-    text = webmap.to_json(webmap.theater_payload(built, theater, topology=True)).encode("utf-8")
-    name = f"{theater}-{hashlib.sha256(text).hexdigest()[:20]}.json"
+    name = f"{theater}-{_payload_key(built, theater)}.json"
     _, folder = _component()
     target = folder / "data" / name
     if not target.is_file():
+        payload = webmap.theater_payload(built, theater, topology=True)
+        text = webmap.to_json(payload).encode("utf-8")
         # a name of its own: sessions of this and other processes may write the same file
         tmp = target.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
         try:
@@ -137,6 +141,31 @@ def payload_url(built: BuiltAtlas, theater: str) -> str:
     with _PAYLOADS_LOCK:
         _PAYLOADS[key] = url
     return url
+
+
+def _payload_key(built: BuiltAtlas, theater: str) -> str:
+    """A hash of everything a payload is made from: every file of the records folder (records,
+    gazetteers, basemap), the code of ``geo`` and the versions of the geometry libraries."""
+    h = hashlib.blake2b(f"{theater}/{_code_key()}".encode(), digest_size=10)
+    data_dir = built.atlas.data_dir
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        h.update(f"{path.relative_to(data_dir).as_posix()}\0".encode())
+        h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    return h.hexdigest()
+
+
+@functools.cache
+def _code_key() -> str:
+    import numpy
+    import shapely
+
+    import geo
+
+    h = hashlib.blake2b(f"{shapely.__version__}/{numpy.__version__}".encode(), digest_size=16)
+    root = Path(geo.__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        h.update(f"{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes())
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)

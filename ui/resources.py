@@ -45,8 +45,9 @@ def mode() -> str:
 
 @st.cache_resource(show_spinner="Loading the records…")
 def atlas(data_dir: str) -> Atlas:
-    """The validated records (raises ValidationError)."""
-    return load_atlas(Path(data_dir))
+    """The validated records (raises ValidationError); files parsed by an earlier server are
+    read from the parse cache."""
+    return load_atlas(Path(data_dir), cache_dir=settings().cache_dir)
 
 
 @st.cache_resource(show_spinner="Building the lines…", max_entries=8)

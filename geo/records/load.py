@@ -8,13 +8,14 @@ ids); :mod:`geo.geometry` turns them into shapes, :mod:`geo.validate` checks the
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from geo.errors import Problem, ValidationError, rel
-from geo.io import LineDict, LineList, iter_record_files, load_yaml, read_geojson
+from geo.io import LineDict, LineList, ParseCache, iter_record_files, load_yaml, read_geojson
 from geo.records.fields import Checker, kind
 from geo.records.model import Atlas, Document, Evidence, Line, Place, Reference
 from geo.settings import Settings
@@ -49,8 +50,16 @@ MAX_EVIDENCE_WORDS = 12
 DOCUMENT_DIR = "documents"
 
 
-def load_atlas(data_dir: Path | str | None = None, *, max_record_bytes: int | None = None) -> Atlas:
+def load_atlas(
+    data_dir: Path | str | None = None,
+    *,
+    max_record_bytes: int | None = None,
+    cache_dir: Path | None = None,
+) -> Atlas:
     """Read and validate every record under *data_dir* (default: the atlas's own data).
+
+    With a *cache_dir*, files parsed by an earlier process are read from its parse cache
+    (:class:`geo.io.ParseCache`); every check still runs on them.
 
     Raises
     ------
@@ -65,8 +74,10 @@ def load_atlas(data_dir: Path | str | None = None, *, max_record_bytes: int | No
     if not data_dir.is_dir():
         raise ValidationError([Problem(str(data_dir), 0, "data folder not found")])
 
+    cache = ParseCache(_cache_file(cache_dir, data_dir)) if cache_dir is not None else None
+
     def many(folder: str, build: Callable[[LineDict, Checker, str], Any]) -> dict[str, Any]:
-        return _load_many(data_dir / folder, build, problems, root, limit)
+        return _load_many(data_dir / folder, build, problems, root, limit, cache)
 
     units = _load_units(data_dir, problems, root)
     documents = many(DOCUMENT_DIR, _document)
@@ -75,7 +86,7 @@ def load_atlas(data_dir: Path | str | None = None, *, max_record_bytes: int | No
     if not place_files:
         problems.append(Problem(rel(data_dir / "places", root), 0, "no gazetteer files found"))
     for path in place_files:
-        for pid, place in _load_places(path, problems, root, limit).items():
+        for pid, place in _load_places(path, problems, root, limit, cache).items():
             if pid in places:
                 problems.append(
                     Problem(
@@ -94,11 +105,19 @@ def load_atlas(data_dir: Path | str | None = None, *, max_record_bytes: int | No
         else:
             lines[oid] = rec
 
+    if cache is not None:
+        cache.save()
     atlas = Atlas(documents, places, lines, data_dir, frozenset(units))
     _cross_check(atlas, problems)
     if problems:
         raise ValidationError(problems)
     return atlas
+
+
+def _cache_file(cache_dir: Path, data_dir: Path) -> Path:
+    """One parse cache per records folder."""
+    name = hashlib.blake2b(str(data_dir.resolve()).encode(), digest_size=10).hexdigest()
+    return cache_dir / "records" / f"{name}.json"
 
 
 def _load_units(data_dir: Path, problems: list[Problem], root: Path) -> set[str]:
@@ -116,6 +135,7 @@ def _load_many(
     problems: list[Problem],
     root: Path,
     limit: int,
+    cache: ParseCache | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if not directory.is_dir():
@@ -123,7 +143,7 @@ def _load_many(
         return out
     for path in iter_record_files(directory):
         where = rel(path, root)
-        doc, errs = load_yaml(path, root=root, max_bytes=limit)
+        doc, errs = load_yaml(path, max_bytes=limit, where=where, cache=cache)
         problems.extend(errs)
         if errs:
             continue
@@ -249,9 +269,11 @@ _PLACE_FIELDS = (
 )
 
 
-def _load_places(path: Path, problems: list[Problem], root: Path, limit: int) -> dict[str, Place]:
+def _load_places(
+    path: Path, problems: list[Problem], root: Path, limit: int, cache: ParseCache | None = None
+) -> dict[str, Place]:
     where = rel(path, root)
-    doc, errs = load_yaml(path, root=root, max_bytes=limit)
+    doc, errs = load_yaml(path, max_bytes=limit, where=where, cache=cache)
     problems.extend(errs)
     out: dict[str, Place] = {}
     if errs:
