@@ -3,6 +3,8 @@
     .venv/bin/python bench/bench_app.py [--repeat 3] [--theater korea] [--data DIR]
 
 - **app**: ``streamlit run app.py`` (the map is our component: files + one payload file);
+- **map only**: ``bench/map_only_app.py``, the app's Map screen without anything around the
+  map (no title, navigation, sidebar, panel or table): what the map costs inside Streamlit;
 - **peer**: ``bench/peer_app.py``, a plain st_folium page of the same layers (land, lines
   and zones, bands, places) with the clicked line's citation; Leaflet and jQuery served
   locally by Streamlit's static serving;
@@ -46,7 +48,13 @@ from common import (
     wait_idle,
 )
 
-LINES = {"korea": "kr-1953-mdl", "indochina": "vn-1954-drv-minimum"}
+#: The line each click targets, in order of preference: the first with a pixel on top of the
+#: map in every page (in the app a record drawn under a later one along a stretch may have
+#: none; the peer stacks its layers differently). Any other line of the theater after them.
+LINES = {
+    "korea": ["kr-1951-10-un-median-line", "kr-1953-mdl"],
+    "indochina": ["vn-1954-drv-minimum"],
+}
 APP_FRAME = 'iframe[src*="armistice_atlas_map"]'
 PEER_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -151,6 +159,7 @@ class Target:
     app: bool
     component: str
     extra: tuple[str, ...] = ()
+    click: bool = True  # has a panel that shows the clicked line's citation
     res: Result = field(default_factory=Result)
 
 
@@ -220,20 +229,35 @@ def measure_streamlit(
                 t.res.warm_inframe.add(painted - framed)
                 _settle(page, True)
                 t.res.warm_http.add(traffic.http_bytes)
+        clickers = [t for t in targets if t.click]
+        line = _common_line(pages, clickers, theater, data)
+        print(f"   {theater}: clicks on {line}", file=sys.stderr)
         for _ in range(repeat):  # a selecting click
-            for t in targets:
+            for t in clickers:
                 page, traffic, url = pages[t.name]
-                _click(page, traffic, url, t, theater, counts)
+                _click(page, traffic, url, t, line, counts)
+
+
+def _common_line(pages: dict[str, Any], targets: list[Target], theater: str, data: Path) -> str:
+    """The first line of LINES[theater] (then of the theater) clickable in every page."""
+    from geo.records import load_atlas
+
+    candidates = [*LINES[theater]]
+    candidates += [ln.id for ln in load_atlas(data).lines_in(theater)]
+    for line in dict.fromkeys(candidates):
+        if all(pages[t.name][0].evaluate(POINT_ON, [t.frame, line, t.app]) for t in targets):
+            return line
+    raise RuntimeError(f"no line of {theater} has a pixel on top in every page")
 
 
 def _click(
-    page: Any, traffic: Traffic, url: str, t: Target, theater: str, counts: tuple[int, int]
+    page: Any, traffic: Traffic, url: str, t: Target, line: str, counts: tuple[int, int]
 ) -> None:
     _paint(page, url, t.frame, *counts, t.app)
     _settle(page, True)
-    point = page.evaluate(POINT_ON, [t.frame, LINES[theater], t.app])
+    point = page.evaluate(POINT_ON, [t.frame, line, t.app])
     if not point:
-        print(f"   ! {t.name}: no pixel of {LINES[theater]} on top", file=sys.stderr)
+        print(f"   ! {t.name}: no pixel of {line} on top", file=sys.stderr)
         return
     traffic.reset()
     t0 = page.evaluate("() => performance.now()")
@@ -396,6 +420,14 @@ def main() -> None:
                 targets = [
                     Target("app", REPO / "app.py", APP_FRAME, True, "armistice_atlas_map"),
                     Target(
+                        "map only",
+                        BENCH / "map_only_app.py",
+                        APP_FRAME,
+                        True,
+                        "armistice_atlas_map",
+                        click=False,
+                    ),
+                    Target(
                         "peer",
                         peer,
                         PEER_FRAME,
@@ -423,7 +455,7 @@ def _as_dict(r: Result) -> dict[str, Any]:
 
 
 def report(theater: str, r: dict[str, Result]) -> None:
-    app, peer, anchor = r["app"], r["peer"], r["anchor"]
+    app, alone, peer, anchor = r["app"], r["map only"], r["peer"], r["anchor"]
     print(f"\n== {theater}")
     rows = [
         ("first paint, cold", "cold_paint", "ms", 1, 0),
@@ -439,12 +471,16 @@ def report(theater: str, r: dict[str, Result]) -> None:
         ("click: websocket bytes", "click_ws", "KiB", 1024, 1),
         ("click: the map's share", "click_map", "KiB", 1024, 2),
     ]
-    print(f"   {'figure':<30}{'app':>28}{'peer':>28}{'anchor':>28}{'app/peer':>10}")
+    print(
+        f"   {'figure':<30}{'app':>28}{'map only':>28}{'peer':>28}{'anchor':>28}"
+        f"{'app/peer':>10}{'map only/peer':>15}"
+    )
     for label, attr, unit, scale, digits in rows:
-        a, p, x = (getattr(o, attr) for o in (app, peer, anchor))
+        a, m, p, x = (getattr(o, attr) for o in (app, alone, peer, anchor))
         print(
-            f"   {label:<30}{a.fmt(unit, scale, digits):>28}{p.fmt(unit, scale, digits):>28}"
-            f"{x.fmt(unit, scale, digits):>28}{ratio(a.med, p.med):>10}"
+            f"   {label:<30}{a.fmt(unit, scale, digits):>28}{m.fmt(unit, scale, digits):>28}"
+            f"{p.fmt(unit, scale, digits):>28}{x.fmt(unit, scale, digits):>28}"
+            f"{ratio(a.med, p.med):>10}{ratio(m.med, p.med):>15}"
         )
     for who, res in (("app", app), ("peer", peer)):
         print(

@@ -310,6 +310,22 @@ def test_the_full_text_marks_the_evidence_phrase() -> None:
     assert any("aa-context" in h.value for h in at.html)  # the passage round the phrase
 
 
+def test_only_the_first_documents_full_text_is_sent_until_another_is_opened() -> None:
+    """A line with three documents on the server: the first full text is open; the other two
+    are closed and their texts are not sent (each would add kilobytes to every click)."""
+    require_corpus()
+    line = "kr-1951-communist-38th-parallel"
+    at = run({"theater": "korea", "line": line})
+    titles = [e.label for e in at.expander if e.label.startswith("Full text")]
+    assert len(titles) == 3
+    assert len([h for h in at.html if 'class="aa-doc-text"' in h.value]) == 1
+    at.session_state[f"aa_full_{line}_117413"] = True  # the reader opens the second
+    at.run()
+    shown = [h.value for h in at.html if 'class="aa-doc-text"' in h.value]
+    assert len(shown) == 2 and not at.exception
+    assert "Full text of" in shown[1]
+
+
 def test_a_click_on_the_map_selects_a_line(atlas: Atlas) -> None:
     at = run({"theater": "indochina"})
     view_id = last_map(at)["view_id"]
@@ -326,6 +342,32 @@ def test_a_click_on_the_map_selects_a_line(atlas: Atlas) -> None:
     # a second click elsewhere (a new seq) selects the other line
     send_map_event(at, "aa_map_main", {**event, "id": MAXIMUM, "seq": 2})
     assert last_map(at)["selected"] == MAXIMUM
+
+
+def test_a_click_where_lines_share_a_stretch_offers_the_others(atlas: Atlas) -> None:
+    """The provisional line of 27 November 1951 is drawn along the MDL of 1953 for much of
+    its length; a click there reaches the top one, and the panel offers the others."""
+    provisional, dmz = "kr-1951-11-27-provisional-line", "kr-1953-dmz"
+    keys = atlas.keys("korea")
+
+    def offered() -> list[str]:
+        return [unescaped(b.label) for b in at.button if b.key and b.key.startswith("aa_also_")]
+
+    at = run({"theater": "korea"})
+    assert offered() == []
+    event = {"type": "click", "id": provisional, "seq": 1, "also": [MDL, dmz, "no-such-line"]}
+    send_map_event(at, "aa_map_main", event)
+    ok(at)
+    assert at.session_state["aa_line"] == provisional
+    assert offered() == [f"{keys[i]} · {atlas.lines[i].title}" for i in (MDL, dmz)]
+    at.button(key=f"aa_also_{MDL}").click().run()
+    ok(at)
+    assert at.session_state["aa_line"] == MDL and last_map(at)["selected"] == MDL
+    assert atlas.lines[MDL].title in [unescaped(s.value) for s in at.subheader]
+    assert offered() == [f"{keys[i]} · {atlas.lines[i].title}" for i in (provisional, dmz)]
+    # choosing a line elsewhere (the picker) forgets the spot
+    at.selectbox(key="aa_pick").set_value(dmz).run()
+    assert offered() == []
 
 
 @pytest.mark.parametrize(

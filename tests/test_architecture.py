@@ -14,7 +14,7 @@ import pytest
 
 from conftest import REPO_ROOT
 from geo import BuiltAtlas
-from geo.outputs.renderer import RENDERER_FILES
+from geo.outputs.renderer import BUNDLE, RENDERER_FILES
 
 PACKAGES = ("geo", "ui")
 MAX_LINES = 650
@@ -213,10 +213,15 @@ def test_every_page_loads_the_renderer_files_in_their_one_order(built: BuiltAtla
     web = REPO_ROOT / "geo" / "web"
     renderer = list(RENDERER_FILES)
     # the component's page (as the app writes it into the component folder)
+    # (the renderer's files joined into one, in order; Leaflet.draw is loaded on demand)
     frame = mapview.asset_bytes("index.html").decode("utf-8")
-    assert _srcs(frame) == ["bridge.js", "leaflet.js", "leaflet.draw.js", *renderer]
-    for name in renderer:
-        assert mapview.FILES[name] == ("geo", f"web/{name}")
+    assert _srcs(frame) == ["bridge.js", "leaflet.js", BUNDLE]
+    bundle = mapview.asset_bytes(BUNDLE).decode("utf-8")
+    at = [bundle.index((web / name).read_text(encoding="utf-8")) for name in renderer]
+    assert at == sorted(at) and len(set(at)) == len(at)
+    sizes = sum(len((web / name).read_text(encoding="utf-8")) for name in renderer)
+    assert sizes <= len(bundle) <= sizes + 60 * len(renderer)  # the files, a separator each
+    assert "leaflet.draw.js" in mapview.FILES and 'href="leaflet.draw.css"' not in frame
     # the standalone page: Leaflet, then each file inline, then the few lines that draw
     standalone = _Scripts(page.map_page(built, "korea")).found
     assert [src for src, _ in standalone] == [None] * (len(renderer) + 2)

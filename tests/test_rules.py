@@ -269,3 +269,18 @@ def test_a_click_on_a_line_of_the_theater_selects_it(atlas: Atlas) -> None:
 )
 def test_anything_else_is_ignored(atlas: Atlas, event: Any) -> None:
     assert rules.clicked_line(event, atlas, "korea") is None
+
+
+def test_the_other_records_at_a_clicked_spot_are_read_as_untrusted(atlas: Atlas) -> None:
+    mdl, dmz, line = "kr-1953-mdl", "kr-1953-dmz", "kr-1951-11-27-provisional-line"
+    event = click(line, also=[mdl, dmz, mdl, line])
+    assert rules.clicked_also(event, atlas, "korea", line) == (mdl, dmz)  # once each, not itself
+    odd = [None, 7, ["x"], {"id": mdl}, "no-such-line", "vn-1954-drv-minimum", "<b>", dmz]
+    assert rules.clicked_also(click(line, also=odd), atlas, "korea", line) == (dmz,)
+    many = [ln.id for ln in atlas.lines_in("korea")] * 1000
+    got = rules.clicked_also(click(line, also=many), atlas, "korea", line)
+    assert len(got) == rules.MAX_ALSO and line not in got
+    for bad in (None, "kr-1953-mdl", {"0": mdl}, 5, [[mdl]]):
+        assert rules.clicked_also(click(line, also=bad), atlas, "korea", line) == ()
+    assert rules.clicked_also(click(line), atlas, "korea", line) == ()
+    assert rules.clicked_also(None, atlas, "korea", line) == ()

@@ -1,11 +1,11 @@
 """The map widget: one Streamlit custom component drawing the map renderer (``geo/web``).
 
 The component's folder is put together once per process in the cache folder (never in the
-repository): its page and bridge (``ui/component/``), the renderer (``geo/web/``; the page
-gets its scripts in the order of :data:`geo.outputs.renderer.RENDERER_FILES`), Leaflet
-(xstatic) and Leaflet.draw (vendored, see its SOURCE.md), and one JSON file per theater's
-payload (TopoJSON: shared arcs, quantised, delta-encoded), named by the hash of what it is made
-from (so a fresh server of the same records reuses it).
+repository): its page and bridge (``ui/component/``), the renderer (``geo/web/``, its files
+joined in the order of :data:`geo.outputs.renderer.RENDERER_FILES` into one script), Leaflet
+(xstatic) and Leaflet.draw (vendored, see its SOURCE.md; loaded only for drawing), and one
+JSON file per theater's payload (TopoJSON: shared arcs, quantised, delta-encoded), named by the
+hash of what it is made from (so a fresh server of the same records reuses it).
 The iframe fetches the payload once per theater and keeps it, so a click sends only the
 small state (a few hundred bytes, as JSON text): what is shown, selected and compared, and
 where to look.
@@ -39,7 +39,7 @@ import streamlit.components.v1 as components
 
 from geo.geometry import BuiltAtlas
 from geo.outputs import webmap
-from geo.outputs.renderer import RENDERER_FILES, script_tags
+from geo.outputs.renderer import BUNDLE, bundle_text
 from ui import session
 from ui.resources import settings
 
@@ -52,7 +52,7 @@ MAIN_SPLIT = (5, 3)
 FILES = {
     "index.html": ("ui", "component/index.html"),
     "bridge.js": ("ui", "component/bridge.js"),
-    **{name: ("geo", f"web/{name}") for name in RENDERER_FILES},
+    BUNDLE: ("geo", "web/<the files of RENDERER_FILES, joined>"),
     "atlas-map.css": ("geo", "web/atlas-map.css"),
     "leaflet.js": ("xstatic.pkg.leaflet", "data/leaflet.js"),
     "leaflet.css": ("xstatic.pkg.leaflet", "data/leaflet.css"),
@@ -75,6 +75,8 @@ RENDERER_SLOT = "<!-- RENDERER_FILES -->"
 
 def asset_bytes(name: str) -> bytes:
     """A file of the component folder; the page gets the renderer's scripts in its slot."""
+    if name == BUNDLE:
+        return bundle_text().encode("utf-8")
     package, path = FILES[name]
     data = resources.files(package).joinpath(path).read_bytes()
     if name != "index.html":
@@ -82,7 +84,8 @@ def asset_bytes(name: str) -> bytes:
     page = data.decode("utf-8")
     if page.count(RENDERER_SLOT) != 1:
         raise RuntimeError(f"ui/component/index.html needs one {RENDERER_SLOT} line")
-    return page.replace(RENDERER_SLOT, script_tags()).encode("utf-8")
+    tag = f'<script src="{BUNDLE}"></script>'
+    return page.replace(RENDERER_SLOT, tag).encode("utf-8")
 
 
 def _folder() -> Path:

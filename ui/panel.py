@@ -215,14 +215,20 @@ def show_document(
         )
 
     if parsed is not None and marked is not None:
-        with st.expander(f"Full text ({code(corpus.files.get(doc.id, ''))})", expanded=expanded):
-            label = esc(f"Full text of {doc.title}")
-            st.html(
-                f'<div class="aa-doc-text" tabindex="0" role="region" aria-label="{label}">'
-                f"{marked.html}</div>"
-            )
-            if parsed.summary:
-                st.caption(f"Archive summary: {md(parsed.summary)}")
+        title = f"Full text ({code(corpus.files.get(doc.id, ''))})"
+        if expanded:
+            box = st.expander(title, expanded=True)
+        else:  # closed: its text is sent only once the reader opens it (that reruns)
+            box = st.expander(title, key=f"aa_full_{line.id}_{doc.id}", on_change="rerun")
+        if expanded or box.open:
+            with box:
+                label = esc(f"Full text of {doc.title}")
+                st.html(
+                    f'<div class="aa-doc-text" tabindex="0" role="region" aria-label="{label}">'
+                    f"{marked.html}</div>"
+                )
+                if parsed.summary:
+                    st.caption(f"Archive summary: {md(parsed.summary)}")
     elif doc.in_corpus:
         st.caption(
             "Full text not available here: no corpus folder is set on this server. The "

@@ -191,6 +191,26 @@ def drawing(geometry: Any) -> tuple[dict[str, Any] | None, str]:
     return None, malformed
 
 
+#: At most this many other records are offered for one click (the renderer sends at most 8).
+MAX_ALSO = 8
+
+
+def clicked_also(
+    event: Mapping[str, Any] | None, atlas: Atlas, theater: str, chosen: str
+) -> tuple[str, ...]:
+    """The other records of *theater* under the pointer of a map click (its ``also``), top
+    first, without *chosen*; anything else a browser might send is ignored."""
+    also = event.get("also") if isinstance(event, Mapping) else None
+    if not isinstance(also, list):
+        return ()
+    out: list[str] = []
+    for lid in also[: MAX_ALSO * 4]:
+        ok = isinstance(lid, str) and lid in atlas.lines and atlas.lines[lid].theater == theater
+        if ok and lid != chosen and lid not in out:
+            out.append(lid)
+    return tuple(out[:MAX_ALSO])
+
+
 def clicked_line(event: Mapping[str, Any] | None, atlas: Atlas, theater: str) -> str | None:
     """The record a map click chose (``{"type": "click", "id": …}``), if it is one of
     *theater*'s; anything else a browser might send is ignored."""

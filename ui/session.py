@@ -34,6 +34,7 @@ TOKEN = "aa_operator_token"
 THEATER = "aa_theater"
 VIEW = "aa_view"
 PICK = "aa_pick"
+ALSO = "aa_also"  # (selected id, the other ids under the pointer of the click that chose it)
 
 
 def ss() -> Any:
@@ -128,8 +129,24 @@ def select(line_id: str | None, *, zoom: bool = True) -> None:
     ss()[LINE] = line_id
     ss()[PICK] = line_id
     ss()[PLACE] = None
+    ss()[ALSO] = None
     if zoom:
         move_map(("line", line_id) if line_id else None)
+
+
+def select_at_spot(line_id: str, others: tuple[str, ...]) -> None:
+    """Select a record clicked on the map, remembering the others under the pointer (the
+    view stays where the user put it)."""
+    select(line_id, zoom=False)
+    ss()[ALSO] = (line_id, others) if others else None
+
+
+def switch_at_spot(chosen: str) -> None:
+    """The reader chose another record of the spot last clicked."""
+    spot = ss().get(ALSO)
+    here = [spot[0], *spot[1]] if spot else []
+    if chosen in here:
+        select_at_spot(chosen, tuple(i for i in here if i != chosen))
 
 
 def select_and_show(line_id: str) -> None:

@@ -4,14 +4,13 @@ The renderer is plain ES2019 split into classic scripts (no modules, no build st
 responsibility each (see the header of each file); the first makes the internal namespace
 ``AtlasMapParts``, the last (``atlas-map.js``) assembles the map and makes ``window.AtlasMap``.
 Every page loads them after Leaflet in :data:`RENDERER_FILES` order: the app's component frame
-(``ui/mapview.py`` writes the tags into ``ui/component/index.html``), the standalone page
+(``ui/mapview.py`` serves them joined into one file, :func:`bundle_text`), the standalone page
 (:mod:`geo.outputs.page`, inline) and the static site (:mod:`geo.outputs.site`, under
 ``assets/``). ``tests/test_architecture.py`` checks that each of them does.
 """
 
 from __future__ import annotations
 
-import html
 from importlib import resources
 
 #: The renderer's files in ``geo/web``, in load order.
@@ -34,9 +33,13 @@ def renderer_text(name: str) -> str:
     return resources.files("geo").joinpath("web").joinpath(name).read_text(encoding="utf-8")
 
 
-def script_tags(prefix: str = "") -> str:
-    """``<script src>`` elements for the renderer's files in order, each under *prefix*."""
-    return "\n".join(
-        f'<script src="{html.escape(prefix + name, quote=True)}"></script>'
-        for name in RENDERER_FILES
-    )
+#: The name of :func:`bundle_text` in the app's component folder.
+BUNDLE = "atlas-map.bundle.js"
+
+
+def bundle_text() -> str:
+    """The renderer's files joined in order into one classic script, for the app's component
+    frame: Streamlit serves every file of a component with no cache lifetime, each request
+    read and gzipped by its one Python thread, so one request costs less than eight."""
+    parts = [f"/* ---- {name} ---- */\n{renderer_text(name)}" for name in RENDERER_FILES]
+    return "\n;\n".join(parts) + "\n"

@@ -33,7 +33,9 @@
     }
 
     watchDrawing() {
-      if (!hasLeafletDraw()) return;
+      // once, when Leaflet.draw is there: at creation, or when the host loads it later
+      if (this.watchingDraw || !hasLeafletDraw()) return;
+      this.watchingDraw = true;
       this.map.on(L.Draw.Event.CREATED, (e) => {
         this.groups.drawn.clearLayers(); // the latest shape replaces the one before
         this.groups.drawn.addLayer(e.layer);
@@ -83,6 +85,7 @@
         this.drawNotice = null;
       }
       if (want && !this.drawControl) {
+        this.watchDrawing();
         const shape = this.inPane("drawn", {
           color: COLOR.drawn,
           weight: 3,

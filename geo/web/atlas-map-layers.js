@@ -11,6 +11,7 @@
   const A = global.AtlasMapParts;
   if (!A) throw new Error("AtlasMap: atlas-map-base.js must load before atlas-map-layers.js.");
   const { COLOR, DIM, HIT_EXTRA_PX, el, text, round, lonLatToLatLng, tagPaths, linePath } = A;
+  const MAX_ALSO = 8; // other records a click reports under the pointer
 
   /** The map view's methods that draw its layers (mixed in by atlas-map.js). */
   class LayerMethods {
@@ -106,9 +107,30 @@
 
     makeClickable(layer, item) {
       layer.on("click", (e) => {
-        this.emit({ type: "click", id: item.id, lat: round(e.latlng.lat, 5), lng: round(e.latlng.lng, 5) });
+        const evt = { type: "click", id: item.id, lat: round(e.latlng.lat, 5), lng: round(e.latlng.lng, 5) };
+        const also = this.othersAt(e.originalEvent, item.id);
+        if (also.length) evt.also = also;
+        this.emit(evt);
       });
       layer.bindTooltip(() => this.featureTip(item), { sticky: true, direction: "top", className: "aa-tip" });
+    }
+
+    /** The other lines and zones under the pointer of a click, top first (at most
+     * MAX_ALSO): where two records share a stretch only the top one takes the click, so the
+     * host can offer the others. Bands, labels and reference parallels take no clicks. */
+    othersAt(mouse, id) {
+      const out = [];
+      if (!mouse || typeof mouse.clientX !== "number" || !document.elementsFromPoint) return out;
+      for (const node of document.elementsFromPoint(mouse.clientX, mouse.clientY)) {
+        if (!this.element.contains(node) || !node.getAttribute) continue;
+        const role = node.getAttribute("data-aa-role");
+        const other = node.getAttribute("data-aa-id");
+        if ((role === "feature" || role === "hit") && other && other !== id && out.indexOf(other) < 0) {
+          out.push(other);
+          if (out.length >= MAX_ALSO) break;
+        }
+      }
+      return out;
     }
 
     featureTip(item) {

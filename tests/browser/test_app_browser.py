@@ -219,6 +219,55 @@ def test_clicking_a_line_opens_its_panel_with_the_citation(
     shot(page, "app-click-line-panel")
 
 
+#: A pixel of the MDL's own path where another record is on top (the provisional line of
+#: 1951 runs along it), in the frame's coordinates: {x, y, top} or null.
+UNDER_ANOTHER = """
+(id) => {
+  const path = document.querySelector(`path[data-aa-role='feature'][data-aa-id='${id}']`);
+  const length = path.getTotalLength(), ctm = path.getScreenCTM();
+  for (let i = 1; i < 400; i++) {
+    const at = path.getPointAtLength(((i * 0.6180339887) % 1) * length).matrixTransform(ctm);
+    if (at.x < 5 || at.y < 5 || at.x > innerWidth - 5 || at.y > innerHeight - 5) continue;
+    const top = document.elementFromPoint(at.x, at.y);
+    const other = top && top.getAttribute && top.getAttribute('data-aa-id');
+    if (other && other !== id) return {x: at.x, y: at.y, top: other};
+  }
+  return null;
+}
+"""
+
+
+def test_a_line_under_another_is_offered_after_a_click_there(
+    page: Any, server: str, atlas: Atlas
+) -> None:
+    """The MDL of 1953 lies under the provisional line of 1951 along much of its length: a
+    click there selects the top record, and the panel offers the MDL, which then opens."""
+    mdl = "kr-1953-mdl"
+    open_app(page, server, "theater=korea")
+    frame = map_frame(page, mdl)
+    iframe = page.locator(MAP_IFRAME).first
+    iframe.evaluate("f => f.scrollIntoView({block: 'center'})")
+    page.wait_for_function(  # scrolled, and still
+        "sel => { const r = document.querySelector(sel).getBoundingClientRect();"
+        " return r.top >= -1 && r.bottom <= innerHeight + 1; }",
+        arg=MAP_IFRAME,
+    )
+    settle(page)
+    spot = frame.evaluate(UNDER_ANOTHER, mdl)
+    assert spot, "the MDL is on top everywhere: nothing to offer"
+    box = iframe.bounding_box()
+    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    top = atlas.lines[spot["top"]]
+    page.get_by_role("heading", name=top.title).first.wait_for()
+    settle(page)
+    offered = page.locator(".st-key-aa_also")
+    offered.get_by_role("button", name=re.compile(re.escape(atlas.lines[mdl].title))).click()
+    page.get_by_role("heading", name=atlas.lines[mdl].title).first.wait_for()
+    page.wait_for_function(f"() => location.search.includes('line={mdl}')")
+    settle(page)
+    shot(page, "app-click-also-here")
+
+
 def test_clicking_the_un_buffer_zone_draws_no_focus_rectangle(
     page: Any, server: str, tmp_path: Path
 ) -> None:

@@ -1023,6 +1023,36 @@ def test_component_forwards_keys(page: Any, server: str) -> None:
     assert (later["instance"], later["seq"], later["key"]) == (instance, 2, "PageUp")
 
 
+def test_component_loads_leaflet_draw_only_when_drawing_is_asked_for(
+    page: Any, server: str, watch: Watch
+) -> None:
+    open_host(page, server)
+    render(page, {"payload_url": KOREA_URL, "state": {"height": 500}})
+    frame_doc = inner(page)
+    frame_doc.wait_for_selector(f"path[data-aa-id='{MDL}']")
+    page.wait_for_timeout(200)
+    assert not [u for u in watch.requests if "leaflet.draw" in u]
+    assert frame_doc.locator(".leaflet-draw-draw-polyline").count() == 0
+    # the same map, now in the sandbox: the tools appear, the map is not made again
+    frame_doc.evaluate("window.__aaMaps.at(-1).leaflet.__mark = 'first'")
+    render(page, {"payload_url": KOREA_URL, "state": {"height": 500, "draw": True}})
+    frame_doc.wait_for_selector(".leaflet-draw-draw-polyline")
+    assert frame_doc.evaluate("window.__aaMaps.at(-1).leaflet.__mark") == "first"
+    loaded = sorted(u.rsplit("/", 1)[-1] for u in watch.requests if "leaflet.draw" in u)
+    assert loaded == ["leaflet.draw.css", "leaflet.draw.js"]
+    # and what is drawn reaches the app (the renderer listens once Leaflet.draw is there)
+    frame_doc.click(".leaflet-draw-draw-polyline")
+    box = page.locator("#frame").bounding_box()
+    size = frame_doc.evaluate("(() => window.__aaMaps.at(-1).leaflet.getSize())()")
+    for fx, fy in [(0.3, 0.85), (0.5, 0.8), (0.5, 0.8)]:
+        click_like_a_person(page, box["x"] + fx * size["x"], box["y"] + fy * size["y"])
+    page.wait_for_function("window.__messages.some(m => m.value && m.value.type === 'draw')")
+    # a second sandbox render loads nothing again
+    render(page, {"payload_url": KOREA_URL, "state": {"height": 520, "draw": True}})
+    page.wait_for_timeout(200)
+    assert len([u for u in watch.requests if u.endswith("leaflet.draw.js")]) == 1
+
+
 def test_component_draw_event_reaches_streamlit(page: Any, server: str) -> None:
     open_host(page, server)
     render(page, {"payload_url": KOREA_URL, "state": {"height": 600, "draw": True}})

@@ -9,7 +9,8 @@
  *                        object argument as a possible dataframe, importing pandas and pyarrow)
  *
  * This script runs before Leaflet and the renderer (index.html), so the payload is fetched
- * while they load; the map is drawn once the page's scripts have all run.
+ * while they load; the map is drawn once the page's scripts have all run. Leaflet.draw is
+ * loaded only when a state asks for drawing (the sandbox).
  * The payload is fetched once per URL (relative to this page) and kept in memory; the map
  * is created once per payload and then only update(state)d, so a rerun never resets the
  * user's zoom and pan.
@@ -39,6 +40,7 @@
   let fillTimer = null;
   let fillListening = false;
   let fillMode = false; // the latest state asked for height "fill"
+  let drawLoading = null; // the Promise of Leaflet.draw, once a state asked for drawing
 
   function randomId() {
     const words = new Uint32Array(2);
@@ -46,7 +48,7 @@
     return words[0].toString(36) + words[1].toString(36);
   }
 
-  // the scripts after this one (Leaflet, Leaflet.draw, the renderer) have run
+  // the scripts after this one (Leaflet, the renderer) have run
   const scriptsReady = new Promise((resolve) => {
     if (document.readyState !== "loading") resolve();
     else document.addEventListener("DOMContentLoaded", () => resolve(), { once: true });
@@ -200,17 +202,43 @@
     }
     const url = new URL(given, window.location.href).href;
     wantedUrl = url;
+    const drawing = drawReady(latestState);
     if (map && url === mapUrl) {
-      map.update(latestState);
+      if (!drawing) map.update(latestState);
+      else drawing.then(() => map && mapUrl === url && map.update(latestState));
       return;
     }
-    Promise.all([loadPayload(url), scriptsReady])
+    Promise.all([loadPayload(url), scriptsReady, drawing])
       .then(([payload]) => {
         if (url === wantedUrl) showMap(url, payload); // else a newer render wants another map
       })
       .catch((err) => {
         if (url === wantedUrl) showError(url, err);
       });
+  }
+
+  /** Leaflet.draw is loaded only when a state first asks for drawing (the sandbox): every
+   * other map is spared its 67 KB. Null when nothing needs loading, else a Promise that
+   * settles once it has loaded or failed (the renderer then says drawing is unavailable). */
+  function drawReady(state) {
+    if (!state.draw || (window.L && window.L.Draw)) return null;
+    if (!drawLoading) {
+      drawLoading = new Promise((resolve) => {
+        const css = document.createElement("link");
+        css.rel = "stylesheet";
+        css.href = "leaflet.draw.css";
+        document.head.appendChild(css);
+        const script = document.createElement("script");
+        script.src = "leaflet.draw.js";
+        script.onload = () => resolve();
+        script.onerror = () => {
+          drawLoading = null; // the next render may try again
+          resolve();
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return drawLoading;
   }
 
   window.addEventListener("message", (event) => {

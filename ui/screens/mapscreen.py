@@ -23,8 +23,10 @@ MAP_KEY = "aa_map_main"
 def on_map_event(built: BuiltAtlas, theater: str) -> Any:
     def handle(event: dict[str, Any]) -> None:
         line_id = rules.clicked_line(event, built.atlas, theater)
-        if line_id is not None and line_id != session.ss().get(session.LINE):
-            session.select(line_id, zoom=False)  # a click keeps the user's view
+        if line_id is not None:  # a click keeps the user's view
+            session.select_at_spot(
+                line_id, rules.clicked_also(event, built.atlas, theater, line_id)
+            )
 
     return handle
 
@@ -72,10 +74,36 @@ def show(built: BuiltAtlas, corpus: Corpus, settings: MapSettings, data_dir: str
             on_change=lambda: session.select(ss.get(session.PICK)),
         )
         if selected and selected in atlas.lines:
+            _others_at_spot(built, theater, selected)
             with st.container(height=settings.height - 20, border=False):
                 show_line_panel(built, corpus, selected, on_fly=session.fly_to)
         else:
             _overview(built, theater)
+
+
+def _others_at_spot(built: BuiltAtlas, theater: str, selected: str) -> None:
+    """Where records share a stretch only the top one takes a click: offer the others."""
+    spot = session.ss().get(session.ALSO)
+    if not spot or spot[0] != selected:
+        return
+    atlas = built.atlas
+    keys = atlas.keys(theater)
+    others = [i for i in spot[1] if i in atlas.lines]
+    if not others:
+        return
+
+    st.caption("Also at the spot you clicked (choose one to show it instead):")
+    with st.container(key="aa_also", gap=None):
+        for lid in others:
+            key = keys.get(lid)
+            title = atlas.lines[lid].title
+            st.button(
+                md_label(f"{key} · {title}" if key else title),
+                key=f"aa_also_{lid}",
+                type="tertiary",
+                on_click=session.switch_at_spot,
+                args=(lid,),
+            )
 
 
 def _overview(built: BuiltAtlas, theater: str) -> None:
