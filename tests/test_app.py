@@ -725,6 +725,34 @@ def test_the_sources_screen_offers_downloads(atlas: Atlas) -> None:
     assert all(d.proto.url for d in at.get("download_button"))
 
 
+def test_the_text_version_of_the_map_is_made_when_opened(atlas: Atlas) -> None:
+    at = run({"theater": "korea"})
+    assert len([e for e in at.expander if "What the map shows, as text" in e.proto.label]) == 1
+    tables = [h.value for h in at.html if "Lines and zones on the map of" in h.value]
+    assert tables == []  # closed: nothing sent with each click
+    at.session_state["aa_text_map"] = True  # the reader opens it
+    at.run()
+    (table,) = [h.value for h in at.html if "Lines and zones on the map of" in h.value]
+    for ln in atlas.lines_in("korea"):
+        if ln.kind != "reference":
+            assert html.escape(ln.title, quote=False) in table or ln.title in table
+
+
+def test_the_overview_beside_the_map_is_capped(
+    atlas: Atlas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.screens import mapscreen
+
+    monkeypatch.setattr(mapscreen, "OVERVIEW_ROWS", 5)
+    at = run({"theater": "korea"})
+    lines = atlas.lines_in("korea")
+    (table,) = [h.value for h in at.html if "<th" in h.value and ">Key<" in h.value]
+    shown = [ln for ln in lines if html.escape(ln.title, quote=False) in table]
+    assert shown == lines[:5]
+    body = texts(at)
+    assert f"The first 5 of {len(lines)} records; Data & sources lists them all." in body
+
+
 def test_the_map_offers_its_exports() -> None:
     at = run({"theater": "indochina", "line": MINIMUM})
     labels = {str(d.label) for d in at.get("download_button")}

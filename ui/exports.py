@@ -234,10 +234,14 @@ def text_rows(built: BuiltAtlas, view: MapView) -> list[list[str]]:
     return rows
 
 
-def show_text_alternative(built: BuiltAtlas, view: MapView, *, expanded: bool = False) -> None:
-    """An expander with a real HTML table of what the map shows."""
+def show_text_alternative(built: BuiltAtlas, view: MapView, *, key: str) -> None:
+    """An expander with a real HTML table of what the map shows; the table is made and sent
+    only once it is opened (a rerun), not with every click on the map."""
     rows = text_rows(built, view)
-    with st.expander(f"What the map shows, as text ({len(rows)})", expanded=expanded):
+    box = st.expander(f"What the map shows, as text ({len(rows)})", key=key, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         if not rows:
             st.caption("The map shows no lines or zones.")
             return

@@ -18,6 +18,9 @@ from ui.tables import html_table
 from ui.text import md_label
 
 MAP_KEY = "aa_map_main"
+#: The overview beside the map lists this many records at most (an atlas of hundreds would
+#: make every page load and rerun send and draw a long table nobody reads in a side panel).
+OVERVIEW_ROWS = 60
 
 
 def on_map_event(built: BuiltAtlas, theater: str) -> Any:
@@ -58,7 +61,7 @@ def show(built: BuiltAtlas, corpus: Corpus, settings: MapSettings, data_dir: str
             view = MapView(theater, layers, selected, places=settings.places)
             with st.popover("Download", icon=":material/download:"):
                 export_buttons(data_dir, view, slug=theater, key="aa_map_export")
-        show_text_alternative(built, view)
+        show_text_alternative(built, view, key="aa_text_map")
 
     with right:
         ids = [ln.id for ln in atlas.lines_in(theater)]
@@ -111,7 +114,8 @@ def _overview(built: BuiltAtlas, theater: str) -> None:
     keys = atlas.keys(theater)
     st.markdown(f"## {md_label(theater_label(theater))}: what is on the map")
     rows = []
-    for ln in atlas.lines_in(theater):
+    lines = atlas.lines_in(theater)
+    for ln in lines[:OVERVIEW_ROWS]:
         shape = built[ln.id]
         size = f"{shape.length_km:,.0f} km" if shape.is_line else f"{shape.area_km2:,.0f} km²"
         rows.append(
@@ -133,6 +137,10 @@ def _overview(built: BuiltAtlas, theater: str) -> None:
             row_header=True,
         )
     )
+    if len(lines) > OVERVIEW_ROWS:
+        st.caption(
+            f"The first {OVERVIEW_ROWS} of {len(lines):,} records; Data & sources lists them all."
+        )
     st.caption(
         "Dashed = proposed, dotted = fallback, solid = agreed; grey dots = reference lines. "
         "Hollow place markers: the identification is not certain."

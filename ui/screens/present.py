@@ -322,7 +322,7 @@ def _present(
         st.html(f'<p class="aa-caption">{esc(step.caption)}</p>')
         _evidence(built, step)
         _in_context(built, corpus, step)
-        show_text_alternative(built, view)
+        show_text_alternative(built, view, key="aa_text_present")
 
 
 def _evidence(built: BuiltAtlas, step: Step) -> None:
