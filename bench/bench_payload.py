@@ -83,7 +83,7 @@ def measure(data: Path, repeat: int) -> dict[str, Any]:
 def served(data: Path) -> list[tuple[str, str, str, int, int]]:
     """(file, content-encoding, cache-control, bytes on the wire, bytes) per component file
     of a running app (after one page run has written the payload)."""
-    from ui.mapview import FILES
+    from ui.mapview import FOLDER
 
     rows = []
     with streamlit_server(REPO / "app.py", data_dir=data) as srv:
@@ -101,7 +101,7 @@ def served(data: Path) -> list[tuple[str, str, str, int, int]]:
         base = base if base.startswith("http") else srv.url + base
         cache = Path(srv.env["ARMISTICE_CACHE"])
         payloads = sorted(cache.glob("web-*/data/*.json"))
-        names = [*FILES, *(f"data/{p.name}" for p in payloads)]
+        names = [*FOLDER, *(f"data/{p.name}" for p in payloads)]
         for name in names:
             if name.endswith(".png"):
                 continue

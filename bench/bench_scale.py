@@ -31,18 +31,23 @@ from synth import make_atlas
 THEATER = "korea"
 
 
-def validate_time(data: Path) -> tuple[float, str]:
-    env = dict(os.environ, ARMISTICE_DATA=str(data))
+def validate(data: Path, **env: str) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """``python -m geo validate`` in a fresh process on *data* (with *env* set): its wall
+    time and what it did."""
     t = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "geo", "validate"],
         cwd=REPO,
-        env=env,
+        env=dict(os.environ, ARMISTICE_DATA=str(data), **env),
         capture_output=True,
         text=True,
         check=False,
     )
-    elapsed = time.perf_counter() - t
+    return time.perf_counter() - t, proc
+
+
+def validate_time(data: Path) -> tuple[float, str]:
+    elapsed, proc = validate(data)
     tail = (proc.stdout + proc.stderr).strip().splitlines()
     return elapsed, tail[-1] if tail else ""
 
@@ -131,16 +136,7 @@ def main() -> None:
 
         big = info[max(args.sizes)]["largest"]
         limit = big.stat().st_size // 2
-        env = dict(os.environ, ARMISTICE_DATA=str(atlases[max(args.sizes)]))
-        env["ARMISTICE_MAX_RECORD_BYTES"] = str(limit)
-        proc = subprocess.run(
-            [sys.executable, "-m", "geo", "validate"],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        _, proc = validate(atlases[max(args.sizes)], ARMISTICE_MAX_RECORD_BYTES=str(limit))
         lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if "limit" in ln]
         print(f"\nRecord-file limit: ARMISTICE_MAX_RECORD_BYTES={limit} (exit {proc.returncode})")
         for ln in lines[:2]:

@@ -221,7 +221,7 @@ def test_every_page_loads_the_renderer_files_in_their_one_order(built: BuiltAtla
     assert at == sorted(at) and len(set(at)) == len(at)
     sizes = sum(len((web / name).read_text(encoding="utf-8")) for name in renderer)
     assert sizes <= len(bundle) <= sizes + 60 * len(renderer)  # the files, a separator each
-    assert "leaflet.draw.js" in mapview.FILES and 'href="leaflet.draw.css"' not in frame
+    assert "leaflet.draw.js" in mapview.FOLDER and 'href="leaflet.draw.css"' not in frame
     # the standalone page: Leaflet, then each file inline, then the few lines that draw
     standalone = _Scripts(page.map_page(built, "korea")).found
     assert [src for src, _ in standalone] == [None] * (len(renderer) + 2)

@@ -48,11 +48,10 @@ MAP_HEIGHT = 620
 MAP_HEIGHTS = (420, 520, 620, 720, 860)
 #: map column : panel column
 MAIN_SPLIT = (5, 3)
-#: The files of the component folder: name -> (package, path inside it).
+#: The files of the component folder read from a package: name -> (package, path inside it).
 FILES = {
     "index.html": ("ui", "component/index.html"),
     "bridge.js": ("ui", "component/bridge.js"),
-    BUNDLE: ("geo", "web/<the files of RENDERER_FILES, joined>"),
     "atlas-map.css": ("geo", "web/atlas-map.css"),
     "leaflet.js": ("xstatic.pkg.leaflet", "data/leaflet.js"),
     "leaflet.css": ("xstatic.pkg.leaflet", "data/leaflet.css"),
@@ -67,6 +66,8 @@ FILES = {
     "images/spritesheet-2x.png": ("geo", "web/vendor/leaflet-draw/images/spritesheet-2x.png"),
     "images/spritesheet.svg": ("geo", "web/vendor/leaflet-draw/images/spritesheet.svg"),
 }
+#: Every file of the component folder: those of FILES and the renderer joined into one.
+FOLDER: tuple[str, ...] = (*FILES, BUNDLE)
 
 
 #: The line of index.html that becomes the renderer's ``<script>`` tags.
@@ -74,7 +75,8 @@ RENDERER_SLOT = "<!-- RENDERER_FILES -->"
 
 
 def asset_bytes(name: str) -> bytes:
-    """A file of the component folder; the page gets the renderer's scripts in its slot."""
+    """A file of the component folder (one of FOLDER); the page gets the renderer's script in
+    its slot."""
     if name == BUNDLE:
         return bundle_text().encode("utf-8")
     package, path = FILES[name]
@@ -92,7 +94,7 @@ def _folder() -> Path:
     """The component folder, made once per process (content-addressed, so two versions of
     the app never share one)."""
     digest = hashlib.sha256()
-    contents = {name: asset_bytes(name) for name in FILES}
+    contents = {name: asset_bytes(name) for name in FOLDER}
     for name, data in sorted(contents.items()):
         digest.update(name.encode() + b"\0" + data)
     for base in (settings().cache_dir, Path(tempfile.gettempdir()) / "armistice-atlas"):

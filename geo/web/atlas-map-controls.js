@@ -12,6 +12,17 @@
   if (!A) throw new Error("AtlasMap: atlas-map-base.js must load before atlas-map-controls.js.");
   const { COLOR, SCALE_CLEARANCE_PX, el, svgEl, text, round, lonLatToLatLng, boxControl, panel } = A;
 
+  /** The small drawing of a legend row (34 x 14), in *parent*. */
+  function sampleBox(parent) {
+    const attrs = { width: 34, height: 14, viewBox: "0 0 34 14", "aria-hidden": "true", class: "aa-sample" };
+    return svgEl("svg", attrs, parent);
+  }
+
+  /** A stroke across a legend sample, with *style* (stroke, width, dash, cap). */
+  function sampleLine(svg, style) {
+    return svgEl("line", Object.assign({ x1: 2, y1: 7, x2: 32, y2: 7 }, style), svg);
+  }
+
   /** The map view's methods for its controls (mixed in by atlas-map.js). */
   class ControlMethods {
     addControls() {
@@ -97,11 +108,7 @@
       const ref = item.kind === "reference";
       const color = ref ? COLOR.reference : text(p.color);
       const dash = ref ? "1 5" : p.dash;
-      const svg = svgEl(
-        "svg",
-        { width: 34, height: 14, viewBox: "0 0 34 14", "aria-hidden": "true", class: "aa-sample" },
-        parent,
-      );
+      const svg = sampleBox(parent);
       if (item.kind === "zone") {
         svgEl(
           "rect",
@@ -120,20 +127,7 @@
         );
       } else {
         const w = ref ? 1.5 : Math.min(Number(p.weight) || 3, 4);
-        svgEl(
-          "line",
-          {
-            x1: 2,
-            y1: 7,
-            x2: 32,
-            y2: 7,
-            stroke: color,
-            "stroke-width": w,
-            "stroke-dasharray": dash,
-            "stroke-linecap": "round",
-          },
-          svg,
-        );
+        sampleLine(svg, { stroke: color, "stroke-width": w, "stroke-dasharray": dash, "stroke-linecap": "round" });
       }
     }
 
@@ -144,39 +138,21 @@
       const note = (draw, words) => {
         const li = el("li", "aa-legend-item", list);
         el("span", "aa-key aa-key-none", li);
-        draw(
-          svgEl(
-            "svg",
-            { width: 34, height: 14, viewBox: "0 0 34 14", "aria-hidden": "true", class: "aa-sample" },
-            li,
-          ),
-        );
+        draw(sampleBox(li));
         el("span", "aa-text", li, words);
       };
       (this.payload.parties || []).forEach((party) =>
-        note(
-          (s) =>
-            svgEl("line", { x1: 2, y1: 7, x2: 32, y2: 7, stroke: text(party.color), "stroke-width": 4 }, s),
-          "colour: " + text(party.label),
-        ),
+        note((s) => sampleLine(s, { stroke: text(party.color), "stroke-width": 4 }), "colour: " + text(party.label)),
       );
       (this.payload.statuses || []).forEach((status) =>
         note(
           (s) =>
-            svgEl(
-              "line",
-              {
-                x1: 2,
-                y1: 7,
-                x2: 32,
-                y2: 7,
-                stroke: "#333",
-                "stroke-width": 2.5,
-                "stroke-dasharray": status.dash,
-                "stroke-linecap": "round",
-              },
-              s,
-            ),
+            sampleLine(s, {
+              stroke: "#333",
+              "stroke-width": 2.5,
+              "stroke-dasharray": status.dash,
+              "stroke-linecap": "round",
+            }),
           text(status.label),
         ),
       );

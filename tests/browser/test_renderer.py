@@ -3,7 +3,7 @@
 Ported from the renderer's own tests (jsmap: renderer + component protocol), which ran on
 sample payloads: here the payloads are what the app sends, ``webmap.to_json(
 webmap.theater_payload(built, theater))``, and the component folder is assembled from
-``ui.mapview.FILES`` exactly as the app assembles it. A small loopback static server serves
+``ui.mapview.FOLDER`` exactly as the app assembles it. A small loopback static server serves
 
 - ``/harness/``   this folder (renderer_harness.html, streamlit_host.html),
 - ``/web/``       geo/web (the renderer's files, its CSS, the vendored Leaflet.draw),
@@ -123,7 +123,7 @@ def component_folder(dest: Path, payload_folder: Path) -> Path:
     """The component's folder as ui.mapview assembles it, plus the payloads under data/."""
     from ui import mapview
 
-    for name in mapview.FILES:
+    for name in mapview.FOLDER:
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(mapview.asset_bytes(name))
@@ -1023,6 +1023,16 @@ def test_component_forwards_keys(page: Any, server: str) -> None:
     assert (later["instance"], later["seq"], later["key"]) == (instance, 2, "PageUp")
 
 
+def draw_a_line_in_the_frame(page: Any, frame_doc: Any) -> None:
+    """Draw a two-point line with Leaflet.draw's line tool in the component frame."""
+    frame_doc.click(".leaflet-draw-draw-polyline")
+    box = page.locator("#frame").bounding_box()
+    size = frame_doc.evaluate("(() => window.__aaMaps.at(-1).leaflet.getSize())()")
+    points = [(0.3, 0.85), (0.5, 0.8), (0.5, 0.8)]  # the last again finishes the line
+    for fx, fy in points:
+        click_like_a_person(page, box["x"] + fx * size["x"], box["y"] + fy * size["y"])
+
+
 def test_component_loads_leaflet_draw_only_when_drawing_is_asked_for(
     page: Any, server: str, watch: Watch
 ) -> None:
@@ -1041,11 +1051,7 @@ def test_component_loads_leaflet_draw_only_when_drawing_is_asked_for(
     loaded = sorted(u.rsplit("/", 1)[-1] for u in watch.requests if "leaflet.draw" in u)
     assert loaded == ["leaflet.draw.css", "leaflet.draw.js"]
     # and what is drawn reaches the app (the renderer listens once Leaflet.draw is there)
-    frame_doc.click(".leaflet-draw-draw-polyline")
-    box = page.locator("#frame").bounding_box()
-    size = frame_doc.evaluate("(() => window.__aaMaps.at(-1).leaflet.getSize())()")
-    for fx, fy in [(0.3, 0.85), (0.5, 0.8), (0.5, 0.8)]:
-        click_like_a_person(page, box["x"] + fx * size["x"], box["y"] + fy * size["y"])
+    draw_a_line_in_the_frame(page, frame_doc)
     page.wait_for_function("window.__messages.some(m => m.value && m.value.type === 'draw')")
     # a second sandbox render loads nothing again
     render(page, {"payload_url": KOREA_URL, "state": {"height": 520, "draw": True}})
@@ -1058,13 +1064,7 @@ def test_component_draw_event_reaches_streamlit(page: Any, server: str) -> None:
     render(page, {"payload_url": KOREA_URL, "state": {"height": 600, "draw": True}})
     frame_doc = inner(page)
     frame_doc.wait_for_selector(".leaflet-draw-draw-polyline")
-    frame_doc.click(".leaflet-draw-draw-polyline")
-    box = page.locator("#frame").bounding_box()
-    size = frame_doc.evaluate("(() => window.__aaMaps.at(-1).leaflet.getSize())()")
-    points = [(0.3, 0.85), (0.5, 0.8), (0.5, 0.8)]  # the last again finishes the line
-    for fx, fy in points:
-        x, y = fx * size["x"], fy * size["y"]
-        click_like_a_person(page, box["x"] + x, box["y"] + y)
+    draw_a_line_in_the_frame(page, frame_doc)
     page.wait_for_function("window.__messages.some(m => m.value && m.value.type === 'draw')")
     value = messages(page, "streamlit:setComponentValue")[-1]["value"]
     assert value["geometry"]["type"] == "LineString"
